@@ -1,0 +1,134 @@
+/* utf8.c - UTF-8 validation, decoding and offset mapping. */
+#include "core/utf8.h"
+
+#include "core/alloc.h"
+
+/* Length of the sequence starting at @s[i], or 0 when it is malformed. */
+static size_t seq_len(const unsigned char *s, size_t len, size_t i)
+{
+    unsigned char c = s[i];
+    size_t n;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len - i < n)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((s[i + k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    if (cp >= 0xd800 && cp <= 0xdfff)
+        return 0;
+    return n;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < len) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = seq_len(u, len, i);
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+uint32_t utf8_decode(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = seq_len(u, len, *i);
+    uint32_t cp;
+
+    if (n == 0) {
+        (*i)++;
+        return 0xfffd;
+    }
+    if (n == 1)
+        return u[(*i)++];
+    cp = u[*i] & (0xff >> (n + 1));
+    for (size_t k = 1; k < n; k++)
+        cp = (cp << 6) | (u[*i + k] & 0x3f);
+    *i += n;
+    return cp;
+}
+
+size_t utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xc0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xe0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xf0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+size_t utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return n;
+}
+
+uint32_t *utf8_cp_index(const char *s, size_t len)
+{
+    uint32_t *map = xmalloc((len + 1) * sizeof(*map));
+    uint32_t cp = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        map[i] = cp;
+        cp += ((unsigned char)s[i] & 0xc0) != 0x80;
+    }
+    map[len] = cp;
+    return map;
+}
+
+size_t utf8_byte_offset(const char *s, size_t len, size_t cp)
+{
+    size_t i = 0, n = 0;
+
+    for (; i < len; i++) {
+        if (((unsigned char)s[i] & 0xc0) != 0x80) {
+            if (n == cp)
+                return i;
+            n++;
+        }
+    }
+    return len;
+}

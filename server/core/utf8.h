@@ -1,0 +1,37 @@
+/*
+ * utf8.h - UTF-8 validation, decoding, and byte <-> code point offsets.
+ */
+#ifndef DOSSIER_CORE_UTF8_H
+#define DOSSIER_CORE_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* True when @s[0..len) is well-formed UTF-8 (no overlongs, surrogates). */
+bool utf8_valid(const char *s, size_t len);
+
+/*
+ * utf8_decode - decode the code point at @s[*i] (well-formed input) and
+ * advance *@i past it. Returns the code point, or U+FFFD for a bad byte
+ * (advancing by one).
+ */
+uint32_t utf8_decode(const char *s, size_t len, size_t *i);
+
+/* Encode @cp into @out (4 bytes of room); returns the byte count. */
+size_t utf8_encode(uint32_t cp, char *out);
+
+/* Number of code points in @s[0..len). */
+size_t utf8_count(const char *s, size_t len);
+
+/*
+ * utf8_cp_index - map byte offsets to code point offsets.
+ * Returns a new array (caller frees) of @len + 1 entries: entry b is the
+ * number of code points that start before byte b.
+ */
+uint32_t *utf8_cp_index(const char *s, size_t len);
+
+/* Byte offset of code point @cp in @s (or @len when past the end). */
+size_t utf8_byte_offset(const char *s, size_t len, size_t cp);
+
+#endif
