@@ -24,5 +24,6 @@ extern const struct embed_file embed_schema[];
 extern const struct embed_file embed_sample[];
 extern const struct embed_file embed_static[];
 extern const struct embed_file embed_data[];
+extern const struct embed_file embed_api[];
 
 #endif

@@ -1,0 +1,43 @@
+/* routes.c - the route table: every endpoint of API.md. */
+#include "api/api.h"
+
+#define PARAMS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+const struct http_route api_routes[] = {
+    {"/api/v1/articles", api_articles_list, api_articles_create, NULL,
+     PARAMS("q", "source", "since", "until", "entity", "sort", "limit",
+            "cursor"),
+     "articles"},
+    {"/api/v1/articles/{id}", api_articles_get, NULL, api_articles_delete,
+     NULL, "article"},
+    {"/api/v1/articles/{id}/annotations", api_articles_annotations, NULL, NULL,
+     NULL, "annotations"},
+    {"/api/v1/entities", api_entities_list, NULL, NULL,
+     PARAMS("type", "q", "article", "source", "sort", "limit", "cursor"),
+     "entities"},
+    {"/api/v1/entities/{id}", api_entities_get, NULL, NULL, NULL, "entity"},
+    {"/api/v1/entities/{id}/articles", api_entities_articles, NULL, NULL,
+     PARAMS("sort", "limit", "cursor"), "entity_articles"},
+    {"/api/v1/claims", api_claims_list, NULL, NULL,
+     PARAMS("kind", "speaker", "entity", "article", "source", "q", "status",
+            "limit", "cursor"),
+     "claims"},
+    {"/api/v1/claims/{id}", api_claims_get, NULL, NULL, NULL, "claim"},
+    {"/api/v1/claim-groups", api_claim_groups_list, NULL, NULL,
+     PARAMS("status", "entity", "kind", "q", "min_sources", "limit",
+            "cursor"),
+     "claim_groups"},
+    {"/api/v1/claim-groups/{id}", api_claim_groups_get, NULL, NULL, NULL,
+     "claim_group"},
+    {"/api/v1/timeline", api_timeline_list, NULL, NULL,
+     PARAMS("since", "until", "entity", "source", "article", "precision",
+            "limit", "cursor"),
+     "timeline"},
+    {"/api/v1/timeline/volume", api_timeline_volume, NULL, NULL,
+     PARAMS("interval", "q", "source", "entity", "since", "until"),
+     "timeline_volume"},
+    {"/api/v1/sources", api_sources_list, NULL, NULL, NULL, "sources"},
+    {"/api/v1/health", api_health, NULL, NULL, NULL, "health"},
+    {"/api/v1/openapi.json", api_openapi, NULL, NULL, NULL, "openapi"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,156 @@
+/* jsonw.c - streaming JSON writer with a byte-scanning string escaper. */
+#include "core/jsonw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes that need escaping in a JSON string: controls, '"' and '\\'. */
+static inline int needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+void json_escape(struct buf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (!needs_escape(u[i]))
+            continue;
+        buf_append(b, s + run, i - run);
+        run = i + 1;
+        switch (u[i]) {
+        case '"':
+            buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            buf_append(b, "\\t", 2);
+            break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[u[i] >> 4], hex[u[i] & 15]};
+            buf_append(b, e, 6);
+        }
+        }
+    }
+    buf_append(b, s + run, len - run);
+}
+
+void jw_init(struct jsonw *w, struct buf *b)
+{
+    w->b = b;
+    w->depth = 0;
+    w->first[0] = true;
+    w->after_key = false;
+}
+
+/* Comma before a value or key, unless first in its container. */
+static void sep(struct jsonw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (!w->first[w->depth])
+        buf_putc(w->b, ',');
+    w->first[w->depth] = false;
+}
+
+static void open_container(struct jsonw *w, char open, char close)
+{
+    sep(w);
+    buf_putc(w->b, open);
+    if (w->depth < JW_MAX_DEPTH)
+        w->depth++;
+    w->first[w->depth] = true;
+    w->closer[w->depth] = close;
+}
+
+void jw_obj(struct jsonw *w)
+{
+    open_container(w, '{', '}');
+}
+
+void jw_arr(struct jsonw *w)
+{
+    open_container(w, '[', ']');
+}
+
+void jw_end(struct jsonw *w)
+{
+    if (w->depth == 0)
+        return;
+    buf_putc(w->b, w->closer[w->depth]);
+    w->depth--;
+}
+
+void jw_key(struct jsonw *w, const char *key)
+{
+    sep(w);
+    buf_putc(w->b, '"');
+    json_escape(w->b, key, strlen(key));
+    buf_append(w->b, "\":", 2);
+    w->after_key = true;
+}
+
+void jw_strn(struct jsonw *w, const char *s, size_t len)
+{
+    sep(w);
+    buf_putc(w->b, '"');
+    json_escape(w->b, s, len);
+    buf_putc(w->b, '"');
+}
+
+void jw_str(struct jsonw *w, const char *s)
+{
+    if (!s)
+        jw_null(w);
+    else
+        jw_strn(w, s, strlen(s));
+}
+
+void jw_int(struct jsonw *w, int64_t v)
+{
+    sep(w);
+    buf_printf(w->b, "%lld", (long long)v);
+}
+
+void jw_double(struct jsonw *w, double v)
+{
+    sep(w);
+    if (!isfinite(v))
+        buf_puts(w->b, "null");
+    else if (v == floor(v) && fabs(v) < 1e15)
+        buf_printf(w->b, "%.0f", v);
+    else
+        buf_printf(w->b, "%.6g", v);
+}
+
+void jw_bool(struct jsonw *w, bool v)
+{
+    sep(w);
+    buf_puts(w->b, v ? "true" : "false");
+}
+
+void jw_null(struct jsonw *w)
+{
+    sep(w);
+    buf_puts(w->b, "null");
+}
+
+void jw_raw(struct jsonw *w, const char *json, size_t len)
+{
+    sep(w);
+    buf_append(w->b, json, len);
+}

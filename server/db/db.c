@@ -1,0 +1,367 @@
+/*
+ * db.c - SQLite connections: open, pragmas, embedded migrations tracked by
+ * PRAGMA user_version, a prepared-statement cache, a progress-handler
+ * deadline, and the server's per-thread pool.
+ */
+#include "db/db_internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/embed.h"
+#include "core/log.h"
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Called every few thousand VM steps: non-zero interrupts the query. */
+static int progress(void *user)
+{
+    struct db *db = user;
+
+    return db->deadline_ns && now_ns() > db->deadline_ns;
+}
+
+void db_set_deadline(struct db *db, int64_t ms)
+{
+    db->deadline_ns = ms > 0 ? now_ns() + ms * 1000000 : 0;
+}
+
+int db_status_of(struct db *db, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return DB_OK;
+    case SQLITE_INTERRUPT:
+        return DB_TIMEOUT;
+    case SQLITE_READONLY:
+        return DB_READONLY;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return DB_BUSY;
+    case SQLITE_CONSTRAINT:
+        return DB_DUPLICATE;
+    case SQLITE_ERROR:
+        /* FTS5 reports query syntax errors as plain SQLITE_ERROR. */
+        if (strstr(sqlite3_errmsg(db->conn), "fts5") ||
+            strstr(sqlite3_errmsg(db->conn), "syntax error"))
+            return DB_BAD_QUERY;
+        return DB_ERROR;
+    default:
+        return DB_ERROR;
+    }
+}
+
+const char *db_errmsg(struct db *db)
+{
+    return sqlite3_errmsg(db->conn);
+}
+
+bool db_is_readonly(struct db *db)
+{
+    return db->read_only;
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+const char *db_col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        log_debug("sql: %s: %s", msg ? msg : "error", sql);
+        sqlite3_free(msg);
+    }
+    return db_status_of(db, rc);
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+    struct db_stmt_slot *victim = &db->cache[0];
+
+    db->tick++;
+    for (int i = 0; i < DB_STMT_CACHE; i++) {
+        struct db_stmt_slot *s = &db->cache[i];
+        if (s->sql && strcmp(s->sql, sql) == 0) {
+            s->last_used = db->tick;
+            sqlite3_reset(s->stmt);
+            sqlite3_clear_bindings(s->stmt);
+            return s->stmt;
+        }
+        if (!s->sql || s->last_used < victim->last_used)
+            victim = s;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                           NULL) != SQLITE_OK) {
+        log_error("prepare failed: %s", sqlite3_errmsg(db->conn));
+        return NULL;
+    }
+    if (victim->sql) {
+        sqlite3_finalize(victim->stmt);
+        free(victim->sql);
+    }
+    victim->sql = xstrdup(sql);
+    victim->stmt = st;
+    victim->last_used = db->tick;
+    return st;
+}
+
+static int migration_number(const char *name)
+{
+    int n = 0;
+
+    if (name[0] < '0' || name[0] > '9')
+        return -1;
+    for (; *name >= '0' && *name <= '9'; name++)
+        n = n * 10 + (*name - '0');
+    return *name == '_' ? n : -1;
+}
+
+int db_schema_latest(void)
+{
+    int latest = 0;
+
+    for (const struct embed_file *f = embed_schema; f->name; f++)
+        if (migration_number(f->name) > latest)
+            latest = migration_number(f->name);
+    return latest;
+}
+
+int db_schema_version(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+    int v = -1;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    return v;
+}
+
+int db_migrate(struct db *db, char *err, size_t errlen)
+{
+    int have = db_schema_version(db);
+
+    if (have < 0) {
+        snprintf(err, errlen, "cannot read schema version: %s",
+                 db_errmsg(db));
+        return DB_ERROR;
+    }
+    if (have > db_schema_latest()) {
+        snprintf(err, errlen,
+                 "database schema %d is newer than this binary (%d)", have,
+                 db_schema_latest());
+        return DB_ERROR;
+    }
+    /* embed tables are sorted by name, so migrations apply in order. */
+    for (const struct embed_file *f = embed_schema; f->name; f++) {
+        int n = migration_number(f->name);
+        if (n <= have)
+            continue;
+        char *sql = xasprintf("BEGIN IMMEDIATE;\n%s\nPRAGMA user_version = %d;"
+                              "\nCOMMIT;",
+                              (const char *)f->data, n);
+        char *msg = NULL;
+        int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+        free(sql);
+        if (rc != SQLITE_OK) {
+            snprintf(err, errlen, "migration %s failed: %s", f->name,
+                     msg ? msg : sqlite3_errstr(rc));
+            sqlite3_free(msg);
+            sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+            return DB_ERROR;
+        }
+        log_info("applied migration %s", f->name);
+    }
+    return DB_OK;
+}
+
+int db_open(const char *path, unsigned flags, struct db **out, char *err,
+            size_t errlen)
+{
+    struct db *db = xcalloc(1, sizeof(*db));
+    int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    int rc;
+
+    db->read_only = flags & DB_OPEN_READONLY;
+    if (db->read_only)
+        oflags |= SQLITE_OPEN_READONLY;
+    else
+        oflags |= SQLITE_OPEN_READWRITE |
+                  ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    rc = sqlite3_open_v2(path, &db->conn, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path,
+                 db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_busy_timeout(db->conn, 10000);
+    sqlite3_progress_handler(db->conn, 4000, progress, db);
+    if (!db->read_only && db_exec(db, "PRAGMA journal_mode = WAL") != DB_OK) {
+        snprintf(err, errlen, "%s: cannot enable WAL: %s", path,
+                 db_errmsg(db));
+        goto fail;
+    }
+    db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;"
+                "PRAGMA temp_store = MEMORY");
+    if ((flags & DB_OPEN_CREATE) && db_migrate(db, err, errlen) != DB_OK)
+        goto fail;
+    if (db_schema_version(db) < 1) {
+        snprintf(err, errlen, "%s: not a dossier database (schema version %d)",
+                 path, db_schema_version(db));
+        goto fail;
+    }
+    *out = db;
+    return DB_OK;
+fail:
+    db_close(db);
+    return DB_ERROR;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < DB_STMT_CACHE; i++) {
+        if (db->cache[i].sql) {
+            sqlite3_finalize(db->cache[i].stmt);
+            free(db->cache[i].sql);
+        }
+    }
+    sqlite3_close_v2(db->conn);
+    free(db);
+}
+
+int db_begin(struct db *db)
+{
+    return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct db *db)
+{
+    return db_exec(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->conn))
+        db_exec(db, "ROLLBACK");
+}
+
+int db_bump_generation(struct db *db)
+{
+    return db_exec(db, "UPDATE corpus_state SET generation = generation + 1");
+}
+
+int64_t db_generation(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT generation FROM corpus_state");
+    int64_t g = -1;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        g = sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    return g;
+}
+
+/* --- the server's pool ---------------------------------------------- */
+
+static struct {
+    char *path;
+    bool read_only;
+    pthread_mutex_t lock;
+    struct db **all;
+    size_t nall, cap;
+    struct db *writer;
+    pthread_mutex_t writer_lock;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .writer_lock = PTHREAD_MUTEX_INITIALIZER};
+
+static _Thread_local struct db *thread_db;
+
+int db_pool_init(const char *path, bool read_only, char *err, size_t errlen)
+{
+    pool.path = xstrdup(path);
+    pool.read_only = read_only;
+    if (!read_only &&
+        db_open(path, 0, &pool.writer, err, errlen) != DB_OK)
+        return DB_ERROR;
+    return DB_OK;
+}
+
+struct db *db_pool_get(void)
+{
+    char err[512];
+    struct db *db;
+
+    if (thread_db)
+        return thread_db;
+    if (db_open(pool.path, pool.read_only ? DB_OPEN_READONLY : 0, &db, err,
+                sizeof(err)) != DB_OK) {
+        log_error("cannot open database: %s", err);
+        return NULL;
+    }
+    if (!pool.read_only)
+        db_exec(db, "PRAGMA query_only = 1");
+    pthread_mutex_lock(&pool.lock);
+    pool.all = xgrow(pool.all, sizeof(*pool.all), pool.nall + 1, &pool.cap);
+    pool.all[pool.nall++] = db;
+    pthread_mutex_unlock(&pool.lock);
+    thread_db = db;
+    return db;
+}
+
+struct db *db_pool_writer(void)
+{
+    if (!pool.writer)
+        return NULL;
+    pthread_mutex_lock(&pool.writer_lock);
+    return pool.writer;
+}
+
+void db_pool_writer_release(void)
+{
+    pthread_mutex_unlock(&pool.writer_lock);
+}
+
+void db_pool_shutdown(void)
+{
+    pthread_mutex_lock(&pool.lock);
+    for (size_t i = 0; i < pool.nall; i++)
+        db_close(pool.all[i]);
+    free(pool.all);
+    pool.all = NULL;
+    pool.nall = pool.cap = 0;
+    pthread_mutex_unlock(&pool.lock);
+    db_close(pool.writer);
+    pool.writer = NULL;
+    free(pool.path);
+    pool.path = NULL;
+}

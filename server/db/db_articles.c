@@ -1,0 +1,355 @@
+/*
+ * db_articles.c - article rows: insert with duplicate detection, fetch,
+ * filtered and ranked lists, counts, delete, sources and volume.
+ */
+#include "db/db_articles.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/dates.h"
+#include "db/db_query.h"
+
+#define PUB_KEY "coalesce(a.published, '')"
+
+int db_articles_duplicate(struct db *db, const char *external_id,
+                          const char *body_hash, int64_t *id)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    st = db_stmt(db, "SELECT id FROM articles WHERE external_id = ?1 "
+                     "UNION ALL SELECT id FROM articles WHERE body_hash = ?2 "
+                     "LIMIT 1");
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, external_id);
+    db_bind_text(st, 2, body_hash);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return DB_DUPLICATE;
+    return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+}
+
+int db_articles_insert(struct db *db, const struct db_article_new *a,
+                       int64_t *id)
+{
+    sqlite3_stmt *st;
+    char now[21];
+    int rc;
+
+    rc = db_articles_duplicate(db, a->external_id, a->body_hash, id);
+    if (rc != DB_NOT_FOUND)
+        return rc;
+    st = db_stmt(db, "INSERT INTO articles(external_id, source, title, "
+                     "published, url, body, body_hash, word_count, "
+                     "ingested_at) VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!st)
+        return DB_ERROR;
+    date_now_utc(now);
+    db_bind_text(st, 1, a->external_id);
+    db_bind_text(st, 2, a->source);
+    db_bind_text(st, 3, a->title);
+    db_bind_text(st, 4, a->published);
+    db_bind_text(st, 5, a->url);
+    db_bind_text(st, 6, a->body);
+    db_bind_text(st, 7, a->body_hash);
+    sqlite3_bind_int64(st, 8, a->word_count);
+    db_bind_text(st, 9, now);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+    *id = sqlite3_last_insert_rowid(db->conn);
+    return DB_OK;
+}
+
+int db_articles_get(struct db *db, int64_t id, db_article_cb cb, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    st = db_stmt(db, "SELECT id, external_id, source, title, published, url, "
+                     "ingested_at, word_count, body FROM articles "
+                     "WHERE id = ?");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct db_article a = {
+            .id = sqlite3_column_int64(st, 0),
+            .external_id = db_col_text(st, 1),
+            .source = db_col_text(st, 2),
+            .title = db_col_text(st, 3),
+            .published = db_col_text(st, 4),
+            .url = db_col_text(st, 5),
+            .ingested_at = db_col_text(st, 6),
+            .word_count = sqlite3_column_int64(st, 7),
+            .body = db_col_text(st, 8),
+            .body_len = (size_t)sqlite3_column_bytes(st, 8),
+        };
+        cb(ctx, &a);
+        sqlite3_reset(st);
+        return DB_OK;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+}
+
+/* The filters every article query shares. */
+static void add_filters(struct db_query *dq, const struct db_article_query *q,
+                        char until_next[11])
+{
+    if (q->match) {
+        db_query_and(dq);
+        db_query_sql(dq, "articles_fts MATCH ");
+        db_query_text(dq, q->match);
+    }
+    if (q->nsources) {
+        db_query_and(dq);
+        db_query_sql(dq, "a.source IN ");
+        db_query_text_list(dq, q->sources, q->nsources);
+    }
+    if (q->since) {
+        db_query_and(dq);
+        db_query_sql(dq, PUB_KEY " >= ");
+        db_query_text(dq, q->since);
+    }
+    if (q->until) {
+        date_next_day(q->until, until_next);
+        db_query_and(dq);
+        db_query_sql(dq, "a.published IS NOT NULL AND " PUB_KEY " < ");
+        db_query_text(dq, until_next);
+    }
+    if (q->nentities) {
+        db_query_and(dq);
+        db_query_sql(dq, "a.id IN (SELECT article_id FROM mentions "
+                         "WHERE entity_id IN ");
+        db_query_int_list(dq, q->entities, q->nentities);
+        db_query_sql(dq, ")");
+    }
+}
+
+static const char *from_clause(const struct db_article_query *q)
+{
+    return q->match ? " FROM articles_fts JOIN articles a "
+                      "ON a.id = articles_fts.rowid"
+                    : " FROM articles a";
+}
+
+int db_articles_list(struct db *db, const struct db_article_query *q,
+                     db_article_cb cb, void *ctx)
+{
+    struct db_query dq;
+    sqlite3_stmt *st;
+    char until_next[11];
+    int rc;
+
+    db_query_init(&dq, "SELECT a.id, a.title, a.source, a.published, a.url, "
+                       "a.word_count, substr(a.body, 1, 600)");
+    if (q->match)
+        db_query_sql(&dq, ", -articles_fts.rank, snippet(articles_fts, 1, "
+                          "char(2), char(3), '…', 40)");
+    db_query_sql(&dq, from_clause(q));
+    add_filters(&dq, q, until_next);
+    if (q->after.set && q->sort != DB_SORT_RELEVANCE) {
+        db_query_and(&dq);
+        if (q->sort == DB_SORT_ID) {
+            db_query_sql(&dq, "a.id > ");
+            db_query_int(&dq, q->after.id);
+        } else {
+            db_query_sql(&dq, q->sort == DB_SORT_PUBLISHED_DESC
+                                  ? "(" PUB_KEY ", a.id) < ("
+                                  : "(" PUB_KEY ", a.id) > (");
+            db_query_text(&dq, q->after.published);
+            db_query_sql(&dq, ", ");
+            db_query_int(&dq, q->after.id);
+            db_query_sql(&dq, ")");
+        }
+    }
+    switch (q->sort) {
+    case DB_SORT_RELEVANCE:
+        db_query_sql(&dq, q->match ? " ORDER BY articles_fts.rank"
+                                   : " ORDER BY " PUB_KEY " DESC, a.id DESC");
+        break;
+    case DB_SORT_PUBLISHED_DESC:
+        db_query_sql(&dq, " ORDER BY " PUB_KEY " DESC, a.id DESC");
+        break;
+    case DB_SORT_PUBLISHED_ASC:
+        db_query_sql(&dq, " ORDER BY " PUB_KEY " ASC, a.id ASC");
+        break;
+    case DB_SORT_ID:
+        db_query_sql(&dq, " ORDER BY a.id");
+        break;
+    }
+    db_query_sql(&dq, " LIMIT ");
+    db_query_int(&dq, q->limit);
+    if (q->sort == DB_SORT_RELEVANCE && q->after.set) {
+        db_query_sql(&dq, " OFFSET ");
+        db_query_int(&dq, q->after.offset);
+    }
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct db_article a = {
+            .id = sqlite3_column_int64(st, 0),
+            .title = db_col_text(st, 1),
+            .source = db_col_text(st, 2),
+            .published = db_col_text(st, 3),
+            .url = db_col_text(st, 4),
+            .word_count = sqlite3_column_int64(st, 5),
+            .body = db_col_text(st, 6),
+            .body_len = (size_t)sqlite3_column_bytes(st, 6),
+        };
+        if (q->match) {
+            a.has_score = true;
+            a.score = sqlite3_column_double(st, 7);
+            a.snippet = db_col_text(st, 8);
+        }
+        if (cb(ctx, &a))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+                                                 : db_status_of(db, rc);
+}
+
+int db_articles_count(struct db *db, const struct db_article_query *q,
+                      int64_t cap, int64_t *count)
+{
+    struct db_query dq;
+    sqlite3_stmt *st;
+    char until_next[11];
+    int rc;
+
+    /* Counting on the FTS table alone avoids the join when possible. */
+    bool fts_only = q->match && !q->nsources && !q->since && !q->until &&
+                    !q->nentities;
+    db_query_init(&dq, "SELECT count(*) FROM (SELECT 1");
+    db_query_sql(&dq, fts_only ? " FROM articles_fts" : from_clause(q));
+    add_filters(&dq, q, until_next);
+    db_query_sql(&dq, " LIMIT ");
+    db_query_int(&dq, cap);
+    db_query_sql(&dq, ")");
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+}
+
+int db_articles_total(struct db *db, int64_t *count)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM articles");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+}
+
+int db_articles_delete(struct db *db, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(db, "DELETE FROM articles WHERE id = ?");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+    return sqlite3_changes(db->conn) ? DB_OK : DB_NOT_FOUND;
+}
+
+int db_articles_ids(struct db *db, int64_t **ids, size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM articles ORDER BY id");
+    size_t cap = 0;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    if (!st)
+        return DB_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = xgrow(*ids, sizeof(**ids), *n + 1, &cap);
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+int db_sources_list(struct db *db, db_source_cb cb, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    st = db_stmt(db, "SELECT source, count(*), min(published), "
+                     "max(published) FROM articles GROUP BY source "
+                     "ORDER BY count(*) DESC, source");
+    if (!st)
+        return DB_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct db_source s = {
+            .source = db_col_text(st, 0),
+            .article_count = sqlite3_column_int64(st, 1),
+            .first_published = db_col_text(st, 2),
+            .last_published = db_col_text(st, 3),
+        };
+        if (cb(ctx, &s))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+                                                 : db_status_of(db, rc);
+}
+
+int db_articles_volume(struct db *db, const struct db_article_query *q,
+                       enum db_interval interval, db_bucket_cb cb, void *ctx)
+{
+    static const char *const bucket[] = {
+        [DB_INTERVAL_DAY] = "substr(a.published, 1, 10)",
+        [DB_INTERVAL_WEEK] =
+            "date(substr(a.published, 1, 10), 'weekday 0', '-6 days')",
+        [DB_INTERVAL_MONTH] = "substr(a.published, 1, 7)",
+    };
+    struct db_query dq;
+    sqlite3_stmt *st;
+    char until_next[11];
+    int rc;
+
+    db_query_init(&dq, "SELECT ");
+    db_query_sql(&dq, bucket[interval]);
+    db_query_sql(&dq, " AS d, count(*)");
+    db_query_sql(&dq, from_clause(q));
+    add_filters(&dq, q, until_next);
+    db_query_and(&dq);
+    db_query_sql(&dq, "a.published IS NOT NULL GROUP BY d ORDER BY d");
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1)))
+            break;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+                                                 : db_status_of(db, rc);
+}

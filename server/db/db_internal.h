@@ -1,0 +1,46 @@
+/*
+ * db_internal.h - what the db_*.c query modules share: the connection
+ * struct and statement helpers. Not for use outside server/db/.
+ */
+#ifndef DOSSIER_DB_INTERNAL_H
+#define DOSSIER_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "db/db.h"
+
+#define DB_STMT_CACHE 64
+
+struct db_stmt_slot {
+    char *sql;
+    sqlite3_stmt *stmt;
+    uint64_t last_used;
+};
+
+struct db {
+    sqlite3 *conn;
+    bool read_only;
+    int64_t deadline_ns;      /* CLOCK_MONOTONIC; 0 = none */
+    uint64_t tick;
+    struct db_stmt_slot cache[DB_STMT_CACHE];
+};
+
+/*
+ * db_stmt - a prepared statement for @sql from the per-connection cache,
+ * reset and with bindings cleared. Borrowed: valid until the next
+ * db_stmt() call that evicts it; do not finalize. NULL on error.
+ */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* Map a SQLite result code to enum db_status. */
+int db_status_of(struct db *db, int rc);
+
+/* Bind helpers: NULL strings bind SQL NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Column text, or NULL for SQL NULL (borrowed until the next step). */
+const char *db_col_text(sqlite3_stmt *st, int i);
+
+/* Run @sql with no result rows. */
+int db_exec(struct db *db, const char *sql);
+
+#endif

@@ -1,0 +1,95 @@
+/* db_query.c - dynamic SQL with bindings, through the statement cache. */
+#include "db/db_query.h"
+
+#include <string.h>
+
+#include "core/log.h"
+
+void db_query_init(struct db_query *q, const char *select)
+{
+    buf_init(&q->sql, 1 << 16);
+    buf_puts(&q->sql, select);
+    q->nbinds = 0;
+    q->where_started = false;
+}
+
+void db_query_release(struct db_query *q)
+{
+    buf_release(&q->sql);
+}
+
+void db_query_sql(struct db_query *q, const char *sql)
+{
+    buf_puts(&q->sql, sql);
+}
+
+void db_query_and(struct db_query *q)
+{
+    buf_puts(&q->sql, q->where_started ? " AND " : " WHERE ");
+    q->where_started = true;
+}
+
+static void bind(struct db_query *q, bool is_int, int64_t i, const char *s)
+{
+    if (q->nbinds == DB_QUERY_MAX_BINDS) {
+        q->sql.overflow = true;
+        return;
+    }
+    q->binds[q->nbinds].is_int = is_int;
+    q->binds[q->nbinds].i = i;
+    q->binds[q->nbinds].s = s;
+    q->nbinds++;
+    buf_putc(&q->sql, '?');
+}
+
+void db_query_text(struct db_query *q, const char *s)
+{
+    bind(q, false, 0, s);
+}
+
+void db_query_int(struct db_query *q, int64_t v)
+{
+    bind(q, true, v, NULL);
+}
+
+void db_query_text_list(struct db_query *q, const char *const *s, size_t n)
+{
+    buf_putc(&q->sql, '(');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&q->sql, ',');
+        bind(q, false, 0, s[i]);
+    }
+    buf_putc(&q->sql, ')');
+}
+
+void db_query_int_list(struct db_query *q, const int64_t *v, size_t n)
+{
+    buf_putc(&q->sql, '(');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&q->sql, ',');
+        bind(q, true, v[i], NULL);
+    }
+    buf_putc(&q->sql, ')');
+}
+
+sqlite3_stmt *db_query_prepare(struct db *db, struct db_query *q)
+{
+    sqlite3_stmt *st;
+
+    if (buf_overflowed(&q->sql)) {
+        log_error("query too large");
+        return NULL;
+    }
+    st = db_stmt(db, q->sql.data);
+    if (!st)
+        return NULL;
+    for (int i = 0; i < q->nbinds; i++) {
+        if (q->binds[i].is_int)
+            sqlite3_bind_int64(st, i + 1, q->binds[i].i);
+        else
+            db_bind_text(st, i + 1, q->binds[i].s);
+    }
+    return st;
+}

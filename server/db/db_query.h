@@ -1,0 +1,41 @@
+/*
+ * db_query.h - building a SQL statement with its bindings, for queries
+ * whose WHERE clause depends on which filters a request uses. The built
+ * text goes through the statement cache, so each filter combination is
+ * prepared once per connection.
+ */
+#ifndef DOSSIER_DB_QUERY_H
+#define DOSSIER_DB_QUERY_H
+
+#include "core/buf.h"
+#include "db/db_internal.h"
+
+#define DB_QUERY_MAX_BINDS 160
+
+struct db_query {
+    struct buf sql;
+    int nbinds;
+    struct {
+        bool is_int;
+        int64_t i;
+        const char *s;       /* borrowed until db_query_prepare */
+    } binds[DB_QUERY_MAX_BINDS];
+    bool where_started;
+};
+
+void db_query_init(struct db_query *q, const char *select);
+void db_query_release(struct db_query *q);
+/* Append raw SQL. */
+void db_query_sql(struct db_query *q, const char *sql);
+/* Start a condition: " WHERE " the first time, " AND " after. */
+void db_query_and(struct db_query *q);
+/* Append a '?' bound to a value. */
+void db_query_text(struct db_query *q, const char *s);
+void db_query_int(struct db_query *q, int64_t v);
+/* Append "(?, ?, ...)" bound to a list. */
+void db_query_text_list(struct db_query *q, const char *const *s, size_t n);
+void db_query_int_list(struct db_query *q, const int64_t *v, size_t n);
+/* The cached statement with every binding applied, or NULL. */
+sqlite3_stmt *db_query_prepare(struct db *db, struct db_query *q);
+
+#endif

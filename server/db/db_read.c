@@ -1,0 +1,934 @@
+/*
+ * db_read.c - entity, claim, timeline and annotation reads, written as
+ * JSON items straight from the rows.
+ */
+#include "db/db_read.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/dates.h"
+#include "db/db_articles.h"
+#include "db/db_query.h"
+
+/* Step @st, writing each row with @row until the page is full. */
+static int write_page(struct db *db, sqlite3_stmt *st, struct db_list *page,
+                      struct jsonw *w,
+                      int (*row)(struct db *, sqlite3_stmt *, struct jsonw *))
+{
+    int rc;
+
+    page->more = false;
+    page->written = 0;
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page->written == page->limit) {
+            page->more = true;
+            break;
+        }
+        int r = row(db, st, w);
+        if (r != DB_OK) {
+            sqlite3_reset(st);
+            return r;
+        }
+        page->written++;
+    }
+    jw_end(w);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+                                                 : db_status_of(db, rc);
+}
+
+static void page_clause(struct db_query *dq, const struct db_list *page)
+{
+    db_query_sql(dq, " LIMIT ");
+    db_query_int(dq, page->limit + 1);
+    db_query_sql(dq, " OFFSET ");
+    db_query_int(dq, page->offset);
+}
+
+static void col_str(struct jsonw *w, sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        jw_null(w);
+    else
+        jw_strn(w, db_col_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+}
+
+static void col_id(struct jsonw *w, sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        jw_null(w);
+    else
+        jw_int(w, sqlite3_column_int64(st, i));
+}
+
+/* A column holding a JSON array built by json_group_array. */
+static void col_json(struct jsonw *w, sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        jw_raw(w, "[]", 2);
+    else
+        jw_raw(w, db_col_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* ASCII lower-case copy, as stored in entity_aliases.norm. */
+static char *fold(const char *s)
+{
+    char *f = xstrdup(s);
+
+    for (char *p = f; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return f;
+}
+
+/* --- entities ------------------------------------------------------ */
+
+#define ENTITY_COLUMNS                                                      \
+    "SELECT e.id, e.name, e.type, (SELECT json_group_array(alias) FROM "   \
+    "(SELECT alias FROM entity_aliases WHERE entity_id = e.id AND alias "  \
+    "!= e.name ORDER BY count DESC, alias)), e.mention_count, "            \
+    "e.article_count, e.source_count"
+
+static void entity_fields(sqlite3_stmt *st, struct jsonw *w)
+{
+    jw_key(w, "id");
+    jw_int(w, sqlite3_column_int64(st, 0));
+    jw_key(w, "name");
+    col_str(w, st, 1);
+    jw_key(w, "type");
+    col_str(w, st, 2);
+    jw_key(w, "aliases");
+    col_json(w, st, 3);
+    jw_key(w, "mention_count");
+    jw_int(w, sqlite3_column_int64(st, 4));
+    jw_key(w, "article_count");
+    jw_int(w, sqlite3_column_int64(st, 5));
+    jw_key(w, "source_count");
+    jw_int(w, sqlite3_column_int64(st, 6));
+}
+
+static int entity_row(struct db *db, sqlite3_stmt *st, struct jsonw *w)
+{
+    (void)db;
+    jw_obj(w);
+    entity_fields(st, w);
+    jw_end(w);
+    return DB_OK;
+}
+
+int db_entities_list(struct db *db, const struct db_entity_query *q,
+                     struct db_list *page, struct jsonw *w)
+{
+    static const char *const order[] = {
+        [DB_ENTITY_SORT_MENTIONS] = " ORDER BY e.mention_count DESC, e.id",
+        [DB_ENTITY_SORT_ARTICLES] = " ORDER BY e.article_count DESC, e.id",
+        [DB_ENTITY_SORT_NAME] = " ORDER BY e.name COLLATE NOCASE, e.id",
+    };
+    struct db_query dq;
+    sqlite3_stmt *st;
+    char *lo = NULL, *hi = NULL;
+    int rc;
+
+    db_query_init(&dq, ENTITY_COLUMNS " FROM entities e");
+    db_query_and(&dq);
+    db_query_sql(&dq, "e.mention_count > 0");
+    if (q->ntypes) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "e.type IN ");
+        db_query_text_list(&dq, q->types, q->ntypes);
+    }
+    if (q->prefix) {
+        /* Prefix range on the folded alias: [p, p + 0xff). */
+        lo = fold(q->prefix);
+        hi = xasprintf("%s\xff", lo);
+        db_query_and(&dq);
+        db_query_sql(&dq, "e.id IN (SELECT entity_id FROM entity_aliases "
+                          "WHERE norm >= ");
+        db_query_text(&dq, lo);
+        db_query_sql(&dq, " AND norm < ");
+        db_query_text(&dq, hi);
+        db_query_sql(&dq, ")");
+    }
+    if (q->article) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "e.id IN (SELECT entity_id FROM mentions WHERE "
+                          "article_id = ");
+        db_query_int(&dq, q->article);
+        db_query_sql(&dq, ")");
+    }
+    if (q->nsources) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "e.id IN (SELECT m.entity_id FROM mentions m JOIN "
+                          "articles a ON a.id = m.article_id WHERE "
+                          "a.source IN ");
+        db_query_text_list(&dq, q->sources, q->nsources);
+        db_query_sql(&dq, ")");
+    }
+    db_query_sql(&dq, order[q->sort]);
+    page_clause(&dq, page);
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    rc = st ? write_page(db, st, page, w, entity_row) : DB_ERROR;
+    free(lo);
+    free(hi);
+    return rc;
+}
+
+int db_entities_exists(struct db *db, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM entities WHERE id = ?");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+}
+
+int db_entities_get(struct db *db, int64_t id, struct jsonw *w)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    st = db_stmt(db, ENTITY_COLUMNS ", (SELECT min(a.published) FROM "
+                     "mentions m JOIN articles a ON a.id = m.article_id "
+                     "WHERE m.entity_id = e.id), (SELECT max(a.published) "
+                     "FROM mentions m JOIN articles a ON a.id = m.article_id "
+                     "WHERE m.entity_id = e.id) FROM entities e "
+                     "WHERE e.id = ?");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+    }
+    jw_obj(w);
+    entity_fields(st, w);
+    jw_key(w, "first_published");
+    col_str(w, st, 7);
+    jw_key(w, "last_published");
+    col_str(w, st, 8);
+    sqlite3_reset(st);
+
+    st = db_stmt(db, "SELECT a.source, count(*) FROM mentions m JOIN "
+                     "articles a ON a.id = m.article_id WHERE m.entity_id = ? "
+                     "GROUP BY a.source ORDER BY count(*) DESC, a.source");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    jw_key(w, "sources");
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        jw_key(w, "source");
+        col_str(w, st, 0);
+        jw_key(w, "count");
+        jw_int(w, sqlite3_column_int64(st, 1));
+        jw_end(w);
+    }
+    jw_end(w);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+
+    /* Entities sharing a sentence with this one, by sentences shared. */
+    st = db_stmt(db, "SELECT e.id, e.name, e.type, count(*) AS n FROM "
+                     "(SELECT DISTINCT m2.entity_id AS eid, m1.article_id, "
+                     "m1.sentence FROM mentions m1 JOIN mentions m2 ON "
+                     "m2.article_id = m1.article_id AND m2.sentence = "
+                     "m1.sentence AND m2.entity_id != m1.entity_id WHERE "
+                     "m1.entity_id = ?) JOIN entities e ON e.id = eid "
+                     "GROUP BY e.id ORDER BY n DESC, e.id LIMIT 20");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    jw_key(w, "related");
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        jw_key(w, "id");
+        jw_int(w, sqlite3_column_int64(st, 0));
+        jw_key(w, "name");
+        col_str(w, st, 1);
+        jw_key(w, "type");
+        col_str(w, st, 2);
+        jw_key(w, "count");
+        jw_int(w, sqlite3_column_int64(st, 3));
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_end(w);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+int db_entities_articles(struct db *db, int64_t id, bool by_published,
+                         struct db_list *page,
+                         int (*cb)(void *ctx, const struct db_article *a),
+                         void *ctx)
+{
+    struct db_query dq;
+    sqlite3_stmt *st;
+    int rc;
+
+    db_query_init(&dq, "SELECT a.id, a.title, a.source, a.published, a.url, "
+                       "a.word_count, substr(a.body, 1, 600), m.n FROM "
+                       "(SELECT article_id, count(*) AS n FROM mentions "
+                       "WHERE entity_id = ");
+    db_query_int(&dq, id);
+    db_query_sql(&dq, " GROUP BY article_id) m JOIN articles a ON a.id = "
+                      "m.article_id");
+    db_query_sql(&dq, by_published
+                          ? " ORDER BY coalesce(a.published, '') DESC, a.id"
+                          : " ORDER BY m.n DESC, a.id");
+    page_clause(&dq, page);
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    page->more = false;
+    page->written = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page->written == page->limit) {
+            page->more = true;
+            break;
+        }
+        struct db_article a = {
+            .id = sqlite3_column_int64(st, 0),
+            .title = db_col_text(st, 1),
+            .source = db_col_text(st, 2),
+            .published = db_col_text(st, 3),
+            .url = db_col_text(st, 4),
+            .word_count = sqlite3_column_int64(st, 5),
+            .body = db_col_text(st, 6),
+            .body_len = (size_t)sqlite3_column_bytes(st, 6),
+            .mention_count = sqlite3_column_int64(st, 7),
+        };
+        cb(ctx, &a);
+        page->written++;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+                                                 : db_status_of(db, rc);
+}
+
+/* --- claims -------------------------------------------------------- */
+
+#define CLAIM_COLUMNS                                                       \
+    "SELECT c.id, c.kind, c.text, c.article_id, a.source, a.published, "   \
+    "c.start, c.\"end\", c.speaker_entity_id, coalesce(e.name, "           \
+    "c.speaker_text), c.group_id, c.value, c.unit, c.qualifier FROM "      \
+    "claims c JOIN articles a ON a.id = c.article_id LEFT JOIN entities e " \
+    "ON e.id = c.speaker_entity_id"
+
+static void claim_speaker(sqlite3_stmt *st, struct jsonw *w, int id_col,
+                          int name_col)
+{
+    jw_key(w, "speaker");
+    if (sqlite3_column_type(st, name_col) == SQLITE_NULL) {
+        jw_null(w);
+        return;
+    }
+    jw_obj(w);
+    jw_key(w, "entity_id");
+    col_id(w, st, id_col);
+    jw_key(w, "name");
+    col_str(w, st, name_col);
+    jw_end(w);
+}
+
+static void number_fields(sqlite3_stmt *st, struct jsonw *w, int kind_col,
+                          int value_col)
+{
+    if (strcmp(db_col_text(st, kind_col), "number") != 0)
+        return;
+    jw_key(w, "value");
+    if (sqlite3_column_type(st, value_col) == SQLITE_NULL)
+        jw_null(w);
+    else
+        jw_double(w, sqlite3_column_double(st, value_col));
+    jw_key(w, "unit");
+    col_str(w, st, value_col + 1);
+    jw_key(w, "qualifier");
+    col_str(w, st, value_col + 2);
+}
+
+static int claim_row(struct db *db, sqlite3_stmt *st, struct jsonw *w)
+{
+    (void)db;
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, sqlite3_column_int64(st, 0));
+    jw_key(w, "kind");
+    col_str(w, st, 1);
+    jw_key(w, "text");
+    col_str(w, st, 2);
+    jw_key(w, "article_id");
+    jw_int(w, sqlite3_column_int64(st, 3));
+    jw_key(w, "source");
+    col_str(w, st, 4);
+    jw_key(w, "published");
+    col_str(w, st, 5);
+    jw_key(w, "start");
+    jw_int(w, sqlite3_column_int64(st, 6));
+    jw_key(w, "end");
+    jw_int(w, sqlite3_column_int64(st, 7));
+    claim_speaker(st, w, 8, 9);
+    jw_key(w, "group_id");
+    col_id(w, st, 10);
+    number_fields(st, w, 1, 11);
+    jw_end(w);
+    return DB_OK;
+}
+
+int db_claims_list(struct db *db, const struct db_claim_query *q,
+                   struct db_list *page, struct jsonw *w)
+{
+    struct db_query dq;
+    sqlite3_stmt *st;
+
+    db_query_init(&dq, CLAIM_COLUMNS);
+    if (q->nkinds) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "c.kind IN ");
+        db_query_text_list(&dq, q->kinds, q->nkinds);
+    }
+    if (q->speaker) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "c.speaker_entity_id = ");
+        db_query_int(&dq, q->speaker);
+    }
+    if (q->nentities) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "c.id IN (SELECT claim_id FROM claim_entities "
+                          "WHERE entity_id IN ");
+        db_query_int_list(&dq, q->entities, q->nentities);
+        db_query_sql(&dq, ")");
+    }
+    if (q->article) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "c.article_id = ");
+        db_query_int(&dq, q->article);
+    }
+    if (q->nsources) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "a.source IN ");
+        db_query_text_list(&dq, q->sources, q->nsources);
+    }
+    if (q->match) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "c.id IN (SELECT rowid FROM claims_fts WHERE "
+                          "claims_fts MATCH ");
+        db_query_text(&dq, q->match);
+        db_query_sql(&dq, ")");
+    }
+    if (q->status) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "c.group_id IN (SELECT id FROM claim_groups WHERE "
+                          "status = ");
+        db_query_text(&dq, q->status);
+        db_query_sql(&dq, ")");
+    }
+    db_query_sql(&dq, " ORDER BY coalesce(a.published, ''), c.article_id, "
+                      "c.start, c.id");
+    page_clause(&dq, page);
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    return st ? write_page(db, st, page, w, claim_row) : DB_ERROR;
+}
+
+int db_claims_get(struct db *db, int64_t id, struct jsonw *w)
+{
+    sqlite3_stmt *st = db_stmt(db, CLAIM_COLUMNS " WHERE c.id = ?");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        claim_row(db, st, w);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+}
+
+/* A group's sources, claims and (numbers) values. */
+static int group_body(struct db *db, int64_t gid, const char *kind,
+                      struct jsonw *w)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    st = db_stmt(db, "SELECT json_group_array(source) FROM (SELECT DISTINCT "
+                     "a.source FROM claims c JOIN articles a ON a.id = "
+                     "c.article_id WHERE c.group_id = ? ORDER BY a.source)");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, gid);
+    rc = sqlite3_step(st);
+    jw_key(w, "sources");
+    if (rc == SQLITE_ROW)
+        col_json(w, st, 0);
+    else
+        jw_raw(w, "[]", 2);
+    sqlite3_reset(st);
+
+    if (strcmp(kind, "number") == 0) {
+        st = db_stmt(db, "SELECT c.value, (SELECT c2.qualifier FROM claims c2 "
+                         "WHERE c2.group_id = c.group_id AND c2.value = "
+                         "c.value GROUP BY c2.qualifier ORDER BY count(*) "
+                         "DESC, c2.qualifier LIMIT 1), json_group_array("
+                         "DISTINCT a.source) FROM claims c JOIN articles a ON "
+                         "a.id = c.article_id WHERE c.group_id = ? AND "
+                         "c.value IS NOT NULL GROUP BY c.value ORDER BY "
+                         "count(DISTINCT coalesce(a.source, '#' || a.id)) "
+                         "DESC, c.value");
+        if (!st)
+            return DB_ERROR;
+        sqlite3_bind_int64(st, 1, gid);
+        jw_key(w, "values");
+        jw_arr(w);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            jw_obj(w);
+            jw_key(w, "value");
+            jw_double(w, sqlite3_column_double(st, 0));
+            jw_key(w, "qualifier");
+            col_str(w, st, 1);
+            jw_key(w, "sources");
+            col_json(w, st, 2);
+            jw_end(w);
+        }
+        jw_end(w);
+        sqlite3_reset(st);
+    }
+
+    st = db_stmt(db, CLAIM_COLUMNS " WHERE c.group_id = ? ORDER BY "
+                                   "coalesce(a.published, ''), c.article_id, "
+                                   "c.start");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, gid);
+    struct db_list all = {.limit = 1000};
+    jw_key(w, "claims");
+    return write_page(db, st, &all, w, claim_row);
+}
+
+/*
+ * group_body() runs other statements: fetch the page's ids first, then
+ * write each group.
+ */
+int db_claim_groups_list(struct db *db, const struct db_group_query *q,
+                         struct db_list *page, struct jsonw *w)
+{
+    struct db_query dq;
+    sqlite3_stmt *st;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    db_query_init(&dq, "SELECT g.id FROM claim_groups g");
+    if (q->status) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "g.status = ");
+        db_query_text(&dq, q->status);
+    }
+    if (q->nkinds) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "g.kind IN ");
+        db_query_text_list(&dq, q->kinds, q->nkinds);
+    }
+    if (q->min_sources > 0) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "g.source_count >= ");
+        db_query_int(&dq, q->min_sources);
+    }
+    if (q->nentities) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "g.id IN (SELECT c.group_id FROM claims c JOIN "
+                          "claim_entities ce ON ce.claim_id = c.id WHERE "
+                          "ce.entity_id IN ");
+        db_query_int_list(&dq, q->entities, q->nentities);
+        db_query_sql(&dq, ")");
+    }
+    if (q->match) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "g.id IN (SELECT c.group_id FROM claims c WHERE "
+                          "c.id IN (SELECT rowid FROM claims_fts WHERE "
+                          "claims_fts MATCH ");
+        db_query_text(&dq, q->match);
+        db_query_sql(&dq, "))");
+    }
+    db_query_sql(&dq, " ORDER BY g.source_count DESC, g.id");
+    page_clause(&dq, page);
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ids = xgrow(ids, sizeof(*ids), n + 1, &cap);
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(ids);
+        return db_status_of(db, rc);
+    }
+    page->more = (int64_t)n > page->limit;
+    page->written = page->more ? page->limit : (int64_t)n;
+    jw_arr(w);
+    rc = DB_OK;
+    for (int64_t i = 0; i < page->written && rc == DB_OK; i++)
+        rc = db_claim_groups_get(db, ids[i], w);
+    jw_end(w);
+    free(ids);
+    return rc;
+}
+
+int db_claim_groups_get(struct db *db, int64_t id, struct jsonw *w)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, kind, label, status, "
+                                   "source_count FROM claim_groups "
+                                   "WHERE id = ?");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+    }
+    /* Copy the row out: group_row's nested queries may evict @st. */
+    int64_t gid = sqlite3_column_int64(st, 0);
+    char *kind = xstrdup(db_col_text(st, 1));
+    char *label = xstrdup(db_col_text(st, 2));
+    char *status = xstrdup(db_col_text(st, 3));
+    int64_t sources = sqlite3_column_int64(st, 4);
+    sqlite3_reset(st);
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, gid);
+    jw_key(w, "kind");
+    jw_str(w, kind);
+    jw_key(w, "label");
+    jw_str(w, label);
+    jw_key(w, "status");
+    jw_str(w, status);
+    jw_key(w, "source_count");
+    jw_int(w, sources);
+    rc = group_body(db, gid, kind, w);
+    jw_end(w);
+    free(kind);
+    free(label);
+    free(status);
+    return rc;
+}
+
+/* --- timeline ------------------------------------------------------ */
+
+/* The exclusive upper bound of a YYYY[-MM[-DD]] period. */
+static void period_end(const char *p, char out[16])
+{
+    size_t n = strlen(p);
+    unsigned y = (unsigned)atoi(p) % 10000u;
+
+    if (n == 10) {
+        date_next_day(p, out);
+    } else if (n == 7) {
+        unsigned m = (unsigned)atoi(p + 5) % 100u + 1;
+        if (m == 13)
+            y++, m = 1;
+        snprintf(out, 16, "%04u-%02u", y, m);
+    } else {
+        snprintf(out, 16, "%04u", y + 1);
+    }
+}
+
+static int event_body(struct db *db, int64_t eid, struct jsonw *w)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    st = db_stmt(db, "SELECT e.id, e.name FROM event_entities ee JOIN "
+                     "entities e ON e.id = ee.entity_id WHERE ee.event_id = ? "
+                     "ORDER BY ee.count DESC, e.mention_count DESC, e.id "
+                     "LIMIT 20");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, eid);
+    jw_key(w, "entities");
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        jw_key(w, "id");
+        jw_int(w, sqlite3_column_int64(st, 0));
+        jw_key(w, "name");
+        col_str(w, st, 1);
+        jw_end(w);
+    }
+    jw_end(w);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+
+    st = db_stmt(db, "SELECT em.article_id, a.source, em.text, t.text, "
+                     "em.sentence_start, em.sentence_end, t.start, t.\"end\" "
+                     "FROM event_mentions em JOIN articles a ON a.id = "
+                     "em.article_id JOIN timexes t ON t.id = em.timex_id "
+                     "WHERE em.event_id = ? ORDER BY coalesce(a.published, "
+                     "''), em.article_id");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, eid);
+    jw_key(w, "mentions");
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        jw_key(w, "article_id");
+        jw_int(w, sqlite3_column_int64(st, 0));
+        jw_key(w, "source");
+        col_str(w, st, 1);
+        jw_key(w, "text");
+        col_str(w, st, 2);
+        jw_key(w, "timex");
+        col_str(w, st, 3);
+        jw_key(w, "start");
+        jw_int(w, sqlite3_column_int64(st, 4));
+        jw_key(w, "end");
+        jw_int(w, sqlite3_column_int64(st, 5));
+        jw_key(w, "timex_start");
+        jw_int(w, sqlite3_column_int64(st, 6));
+        jw_key(w, "timex_end");
+        jw_int(w, sqlite3_column_int64(st, 7));
+        jw_end(w);
+    }
+    jw_end(w);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+int db_events_list(struct db *db, const struct db_event_query *q,
+                   struct db_list *page, struct jsonw *w)
+{
+    static const char *const precisions[] = {
+        "('year','month','week','day','time')",
+        "('month','week','day','time')",
+        "('day','time')",
+    };
+    struct db_query dq;
+    sqlite3_stmt *st;
+    char until_end[16];
+    struct {
+        int64_t id, sources;
+        char *date, *precision, *label;
+    } *rows = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    db_query_init(&dq, "SELECT ev.id, ev.date, ev.precision, ev.label, "
+                       "ev.source_count FROM events ev");
+    db_query_and(&dq);
+    db_query_sql(&dq, "ev.source_count > 0");
+    if (q->since) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "ev.date >= ");
+        db_query_text(&dq, q->since);
+    }
+    if (q->until) {
+        period_end(q->until, until_end);
+        db_query_and(&dq);
+        db_query_sql(&dq, "ev.date < ");
+        db_query_text(&dq, until_end);
+    }
+    if (q->min_precision > 0) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "ev.precision IN ");
+        db_query_sql(&dq, precisions[q->min_precision]);
+    }
+    if (q->nentities) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "ev.id IN (SELECT event_id FROM event_entities "
+                          "WHERE entity_id IN ");
+        db_query_int_list(&dq, q->entities, q->nentities);
+        db_query_sql(&dq, ")");
+    }
+    if (q->nsources) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "ev.id IN (SELECT em.event_id FROM event_mentions "
+                          "em JOIN articles a ON a.id = em.article_id WHERE "
+                          "a.source IN ");
+        db_query_text_list(&dq, q->sources, q->nsources);
+        db_query_sql(&dq, ")");
+    }
+    if (q->article) {
+        db_query_and(&dq);
+        db_query_sql(&dq, "ev.id IN (SELECT event_id FROM event_mentions "
+                          "WHERE article_id = ");
+        db_query_int(&dq, q->article);
+        db_query_sql(&dq, ")");
+    }
+    db_query_sql(&dq, " ORDER BY ev.date, ev.id");
+    page_clause(&dq, page);
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rows = xgrow(rows, sizeof(*rows), n + 1, &cap);
+        rows[n].id = sqlite3_column_int64(st, 0);
+        rows[n].date = xstrdup(db_col_text(st, 1));
+        rows[n].precision = xstrdup(db_col_text(st, 2));
+        rows[n].label = xstrdup(db_col_text(st, 3));
+        rows[n].sources = sqlite3_column_int64(st, 4);
+        n++;
+    }
+    sqlite3_reset(st);
+    page->more = (int64_t)n > page->limit;
+    page->written = page->more ? page->limit : (int64_t)n;
+    jw_arr(w);
+    for (int64_t i = 0; i < page->written && rc == SQLITE_DONE; i++) {
+        jw_obj(w);
+        jw_key(w, "id");
+        jw_int(w, rows[i].id);
+        jw_key(w, "date");
+        jw_str(w, rows[i].date);
+        jw_key(w, "precision");
+        jw_str(w, rows[i].precision);
+        jw_key(w, "label");
+        jw_str(w, rows[i].label);
+        jw_key(w, "source_count");
+        jw_int(w, rows[i].sources);
+        if (event_body(db, rows[i].id, w) != DB_OK)
+            rc = SQLITE_ERROR;
+        jw_end(w);
+    }
+    jw_end(w);
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].date);
+        free(rows[i].precision);
+        free(rows[i].label);
+    }
+    free(rows);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+/* --- annotations ---------------------------------------------------- */
+
+int db_annotations_get(struct db *db, int64_t article_id, struct jsonw *w)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    st = db_stmt(db, "SELECT 1 FROM articles WHERE id = ?");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, article_id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+
+    jw_obj(w);
+    jw_key(w, "article_id");
+    jw_int(w, article_id);
+
+    st = db_stmt(db, "SELECT start, \"end\", text, type, entity_id FROM "
+                     "mentions WHERE article_id = ? ORDER BY start");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, article_id);
+    jw_key(w, "entities");
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        jw_key(w, "start");
+        jw_int(w, sqlite3_column_int64(st, 0));
+        jw_key(w, "end");
+        jw_int(w, sqlite3_column_int64(st, 1));
+        jw_key(w, "text");
+        col_str(w, st, 2);
+        jw_key(w, "type");
+        col_str(w, st, 3);
+        jw_key(w, "entity_id");
+        jw_int(w, sqlite3_column_int64(st, 4));
+        jw_end(w);
+    }
+    jw_end(w);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+
+    st = db_stmt(db, "SELECT start, \"end\", text, type, value, event_id "
+                     "FROM timexes WHERE article_id = ? ORDER BY start");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, article_id);
+    jw_key(w, "timexes");
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        jw_key(w, "start");
+        jw_int(w, sqlite3_column_int64(st, 0));
+        jw_key(w, "end");
+        jw_int(w, sqlite3_column_int64(st, 1));
+        jw_key(w, "text");
+        col_str(w, st, 2);
+        jw_key(w, "type");
+        col_str(w, st, 3);
+        jw_key(w, "value");
+        col_str(w, st, 4);
+        jw_key(w, "event_id");
+        col_id(w, st, 5);
+        jw_end(w);
+    }
+    jw_end(w);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+
+    st = db_stmt(db, "SELECT c.start, c.\"end\", c.text, c.kind, c.id, "
+                     "c.speaker_entity_id, coalesce(e.name, c.speaker_text), "
+                     "c.value, c.unit, c.qualifier, c.group_id FROM claims c "
+                     "LEFT JOIN entities e ON e.id = c.speaker_entity_id "
+                     "WHERE c.article_id = ? ORDER BY c.start, c.id");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, article_id);
+    jw_key(w, "claims");
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        jw_key(w, "start");
+        jw_int(w, sqlite3_column_int64(st, 0));
+        jw_key(w, "end");
+        jw_int(w, sqlite3_column_int64(st, 1));
+        jw_key(w, "text");
+        col_str(w, st, 2);
+        jw_key(w, "kind");
+        col_str(w, st, 3);
+        jw_key(w, "claim_id");
+        jw_int(w, sqlite3_column_int64(st, 4));
+        claim_speaker(st, w, 5, 6);
+        number_fields(st, w, 3, 7);
+        jw_key(w, "group_id");
+        col_id(w, st, 10);
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_end(w);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
