@@ -64,11 +64,13 @@ CREATE INDEX entities_mentions ON entities(mention_count DESC, id);
 CREATE INDEX entities_articles ON entities(article_count DESC, id);
 CREATE INDEX entities_name ON entities(name COLLATE NOCASE, id);
 
--- Further keys an entity is found under by later articles (surname of a
--- person, acronym of an organisation, spelling variants).
+-- Keys an entity is found under by later articles: its own key, and weaker
+-- ones (a person's surname, an organisation's acronym) that several
+-- entities may share.
 CREATE TABLE entity_keys (
-    key       TEXT PRIMARY KEY,
-    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE
+    key       TEXT NOT NULL,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, entity_id)
 ) WITHOUT ROWID;
 CREATE INDEX entity_keys_entity ON entity_keys(entity_id);
 
@@ -166,11 +168,20 @@ CREATE TABLE claims (
     value             REAL,
     unit              TEXT,
     qualifier         TEXT,
+    fingerprint       BLOB,           -- content-word hashes (claims.h)
     group_id          INTEGER REFERENCES claim_groups(id) ON DELETE SET NULL
 );
 CREATE INDEX claims_article ON claims(article_id, start);
 CREATE INDEX claims_group ON claims(group_id);
 CREATE INDEX claims_speaker ON claims(speaker_entity_id);
+
+-- Inverted index of claim fingerprints: finds grouping candidates.
+CREATE TABLE claim_terms (
+    hash     INTEGER NOT NULL,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    PRIMARY KEY (hash, claim_id)
+) WITHOUT ROWID;
+CREATE INDEX claim_terms_claim ON claim_terms(claim_id);
 
 -- Entities mentioned inside a claim's span (for the entity filter).
 CREATE TABLE claim_entities (

@@ -12,8 +12,8 @@
 #include "db/db.h"
 
 /*
- * db_entity_find - the entity stored under @key (any of its keys), or
- * DB_NOT_FOUND.
+ * db_entity_find - the entity filed under @key (with the most mentions
+ * when several are), or DB_NOT_FOUND.
  */
 int db_entity_find(struct db *db, const char *key, int64_t *id);
 /* Create an entity named @name under @key. */
@@ -21,8 +21,12 @@ int db_entity_create(struct db *db, const char *name, const char *type,
                      const char *key, int64_t *id);
 /* Add another key for an entity (ignored when the key is taken). */
 int db_entity_add_key(struct db *db, int64_t id, const char *key);
-/* Rename when @name is fuller (more words, then longer) than the current. */
-int db_entity_offer_name(struct db *db, int64_t id, const char *name);
+/*
+ * db_entity_offer_name - when @name is fuller (more words, then longer)
+ * than the current canonical name, take it and @key as the entity's.
+ */
+int db_entity_offer_name(struct db *db, int64_t id, const char *name,
+                         const char *key);
 /* Count one more use of a surface form. */
 int db_entity_add_alias(struct db *db, int64_t id, const char *alias);
 /* Recompute mention/article/source counts and alias counts of @ids;
@@ -57,10 +61,70 @@ struct db_claim_row {
     int has_value;
     double value;
     const char *unit, *qualifier;
+    const uint32_t *fingerprint;  /* content-word hashes, sorted */
+    size_t nfingerprint;
 };
 int db_claim_insert(struct db *db, const struct db_claim_row *c,
                     int64_t *id);
 int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id);
+
+/* --- timeline events --- */
+
+/* A stored event candidate for consolidation. */
+struct db_event_candidate {
+    int64_t id;
+    char *label;              /* owned */
+    int64_t shared_entities;  /* with the entity list asked about */
+};
+
+/*
+ * db_events_candidates - events dated @date, with how many of @entities
+ * each has. *@out is a new array (db_event_candidates_free).
+ */
+int db_events_candidates(struct db *db, const char *date,
+                         const int64_t *entities, size_t nentities,
+                         struct db_event_candidate **out, size_t *n);
+void db_event_candidates_free(struct db_event_candidate *c, size_t n);
+int db_event_create(struct db *db, const char *date, const char *precision,
+                    const char *label, int64_t *id);
+/* File a timex under an event, with the article's sentence around it
+ * (one mention per article and event; a second one is ignored). */
+int db_event_add_mention(struct db *db, int64_t event_id, int64_t article_id,
+                         int64_t timex_id, int64_t sentence_start,
+                         int64_t sentence_end, const char *sentence_text);
+/* Events an article's timexes belong to (new array). */
+int db_article_events(struct db *db, int64_t article_id, int64_t **ids,
+                      size_t *n);
+/* Recompute entities and source counts of events; drop empty ones. */
+int db_events_refresh(struct db *db, const int64_t *ids, size_t n);
+
+/* --- claim groups --- */
+
+struct db_claim_candidate {
+    int64_t id, group_id, article_id;
+    char *speaker;            /* entity name or speaker text, owned */
+    char *unit;               /* owned */
+    uint32_t *fingerprint;    /* owned */
+    size_t nfingerprint;
+};
+
+/*
+ * db_claims_candidates - claims of @kind in other articles than
+ * @article_id sharing fingerprint hashes with @fp, best first (at most
+ * @max). *@out is a new array (db_claim_candidates_free).
+ */
+int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
+                         const uint32_t *fp, size_t nfp, size_t max,
+                         struct db_claim_candidate **out, size_t *n);
+void db_claim_candidates_free(struct db_claim_candidate *c, size_t n);
+int db_claim_group_create(struct db *db, const char *kind, const char *label,
+                          int64_t *id);
+int db_claim_set_group(struct db *db, int64_t claim_id, int64_t group_id);
+/* Groups of an article's claims (new array). */
+int db_article_groups(struct db *db, int64_t article_id, int64_t **ids,
+                      size_t *n);
+/* Recompute source counts and status of groups; drop empty ones. */
+int db_claim_groups_refresh(struct db *db, const int64_t *ids, size_t n);
 
 /* Remove an article's annotation rows (before re-extraction). */
 int db_annotations_clear(struct db *db, int64_t article_id);

@@ -11,24 +11,46 @@
 #include "core/alloc.h"
 #include "core/utf8.h"
 #include "db/db_write.h"
+#include "extract/entities.h"
 
-/* The corpus entity for an article-local entity: found by key or new. */
+static void free_keys(char **keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
+/*
+ * The corpus entity for an article-local entity (the protocol of
+ * entities.h): by its key, else by its lookup keys in order, else new; then
+ * filed under its key and index keys, named by the fullest form.
+ */
 static int resolve_entity(struct db *db, const struct ex_entity *e,
                           int64_t *id)
 {
     const char *type = ex_entity_type_name(e->type);
-    char *fallback = NULL;
-    const char *key = e->key;
+    char **keys = NULL;
+    size_t n = 0;
     int rc;
 
-    if (!key || !*key)
-        key = fallback = xasprintf("%s:%s", type, e->name);
-    rc = db_entity_find(db, key, id);
+    rc = db_entity_find(db, e->key, id);
+    if (rc == DB_NOT_FOUND) {
+        n = ent_weak_keys(e, ENT_KEYS_LOOKUP, &keys);
+        for (size_t i = 0; i < n && rc == DB_NOT_FOUND; i++)
+            rc = db_entity_find(db, keys[i], id);
+        free_keys(keys, n);
+    }
     if (rc == DB_NOT_FOUND)
-        rc = db_entity_create(db, e->name, type, key, id);
+        rc = db_entity_create(db, e->name, type, e->key, id);
     else if (rc == DB_OK)
-        rc = db_entity_offer_name(db, *id, e->name);
-    free(fallback);
+        rc = db_entity_offer_name(db, *id, e->name, e->key);
+    if (rc != DB_OK)
+        return rc;
+    rc = db_entity_add_key(db, *id, e->key);
+    n = ent_weak_keys(e, ENT_KEYS_INDEX, &keys);
+    for (size_t i = 0; i < n && rc == DB_OK; i++)
+        rc = db_entity_add_key(db, *id, keys[i]);
+    free_keys(keys, n);
     return rc;
 }
 
@@ -37,6 +59,8 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
 {
     uint32_t *cp = utf8_cp_index(body, len);
     int64_t *ids = xcalloc(r->nentities + 1, sizeof(*ids));
+    int64_t *timex_ids = xcalloc(r->ntimexes + 1, sizeof(*timex_ids));
+    int64_t *claim_ids = xcalloc(r->nclaims + 1, sizeof(*claim_ids));
     int rc = DB_OK;
 
     for (size_t i = 0; i < r->nentities && rc == DB_OK; i++)
@@ -72,8 +96,7 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
             .type = ex_timex_type_name(t->type),
             .value = t->value,
         };
-        int64_t tid;
-        rc = db_timex_insert(db, &row, &tid);
+        rc = db_timex_insert(db, &row, &timex_ids[i]);
         free(text);
     }
 
@@ -94,20 +117,27 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
             .value = c->value,
             .unit = c->unit,
             .qualifier = c->qualifier,
+            .fingerprint = c->fingerprint,
+            .nfingerprint = c->nfingerprint,
         };
-        int64_t cid;
-        rc = db_claim_insert(db, &row, &cid);
+        rc = db_claim_insert(db, &row, &claim_ids[i]);
         free(text);
         /* Entities named inside the claim's span. */
         for (size_t m = 0; m < r->nmentions && rc == DB_OK; m++)
             if (r->mentions[m].start >= c->start &&
                 r->mentions[m].end <= c->end)
-                rc = db_claim_add_entity(db, cid,
+                rc = db_claim_add_entity(db, claim_ids[i],
                                          ids[r->mentions[m].entity]);
     }
 
     if (rc == DB_OK)
         rc = db_entities_refresh(db, ids, r->nentities);
+    if (rc == DB_OK)
+        rc = consolidate_events(db, article_id, body, cp, r, timex_ids, ids);
+    if (rc == DB_OK)
+        rc = consolidate_claims(db, article_id, body, r, claim_ids);
+    free(claim_ids);
+    free(timex_ids);
     free(ids);
     free(cp);
     return rc;
@@ -115,15 +145,25 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
 
 int annotate_remove(struct db *db, int64_t article_id)
 {
-    int64_t *ids;
-    size_t n;
+    int64_t *entities = NULL, *events = NULL, *groups = NULL;
+    size_t nentities = 0, nevents = 0, ngroups = 0;
     int rc;
 
-    rc = db_article_entities(db, article_id, &ids, &n);
+    rc = db_article_entities(db, article_id, &entities, &nentities);
+    if (rc == DB_OK)
+        rc = db_article_events(db, article_id, &events, &nevents);
+    if (rc == DB_OK)
+        rc = db_article_groups(db, article_id, &groups, &ngroups);
     if (rc == DB_OK)
         rc = db_annotations_clear(db, article_id);
     if (rc == DB_OK)
-        rc = db_entities_refresh(db, ids, n);
-    free(ids);
+        rc = db_claim_groups_refresh(db, groups, ngroups);
+    if (rc == DB_OK)
+        rc = db_events_refresh(db, events, nevents);
+    if (rc == DB_OK)
+        rc = db_entities_refresh(db, entities, nentities);
+    free(entities);
+    free(events);
+    free(groups);
     return rc;
 }

@@ -24,6 +24,24 @@ int64_t ingest_word_count(const char *body);
 int annotate_store(struct db *db, int64_t article_id, const char *body,
                    size_t len, const struct ex_result *r);
 
+/*
+ * consolidate_events - file the article's dated clauses under timeline
+ * events (same date, and a shared entity or similar content, else a new
+ * event). @timex_ids / @entity_ids: the stored ids of r->timexes and
+ * r->entities; @cp maps byte to code point offsets.
+ */
+int consolidate_events(struct db *db, int64_t article_id, const char *body,
+                       const uint32_t *cp, const struct ex_result *r,
+                       const int64_t *timex_ids, const int64_t *entity_ids);
+
+/*
+ * consolidate_claims - put each claim in a claim group with the same
+ * claim from this or other articles (claims.h predicates), else a new
+ * group; then refresh the groups' status.
+ */
+int consolidate_claims(struct db *db, int64_t article_id, const char *body,
+                       const struct ex_result *r, const int64_t *claim_ids);
+
 /* Undo what annotate_store did for @article_id (its rows must still
  * exist): drop the rows, then refresh the entities, events and groups
  * they touched. */
