@@ -74,6 +74,15 @@ CREATE TABLE entity_keys (
 ) WITHOUT ROWID;
 CREATE INDEX entity_keys_entity ON entity_keys(entity_id);
 
+-- Outlets that mention an entity, with how many of their articles do
+-- (source_key: the source, or '#<article id>' for an article without one).
+CREATE TABLE entity_sources (
+    entity_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    source_key TEXT NOT NULL,
+    articles   INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, source_key)
+) WITHOUT ROWID;
+
 -- Surface forms, with how many mentions use them (dropped at zero).
 CREATE TABLE entity_aliases (
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
@@ -103,9 +112,12 @@ CREATE TABLE events (
     date         TEXT NOT NULL,       -- TimeML value
     precision    TEXT NOT NULL,       -- year, month, week, day, time
     label        TEXT NOT NULL,
+    first_day    TEXT NOT NULL,       -- the period's days [first_day,
+    end_day      TEXT NOT NULL,       -- end_day), YYYY-MM-DD
     source_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX events_date ON events(date, id);
+CREATE INDEX events_first_day ON events(first_day, id);
 
 CREATE TABLE timexes (
     id         INTEGER PRIMARY KEY,
@@ -130,9 +142,11 @@ CREATE TABLE event_mentions (
     sentence_start INTEGER NOT NULL,
     sentence_end   INTEGER NOT NULL,
     text           TEXT NOT NULL,     -- the sentence
+    source_key     TEXT NOT NULL,     -- as in entity_sources
     PRIMARY KEY (event_id, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX event_mentions_article ON event_mentions(article_id);
+CREATE INDEX event_mentions_source ON event_mentions(event_id, source_key);
 
 CREATE TABLE event_entities (
     event_id  INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
@@ -165,6 +179,7 @@ CREATE TABLE claims (
     text              TEXT NOT NULL,
     speaker_entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL,
     speaker_text      TEXT,
+    source_key        TEXT NOT NULL,  -- as in entity_sources
     value             REAL,
     unit              TEXT,
     qualifier         TEXT,
@@ -172,7 +187,8 @@ CREATE TABLE claims (
     group_id          INTEGER REFERENCES claim_groups(id) ON DELETE SET NULL
 );
 CREATE INDEX claims_article ON claims(article_id, start);
-CREATE INDEX claims_group ON claims(group_id);
+CREATE INDEX claims_group ON claims(group_id, source_key, value);
+CREATE INDEX claims_group_speaker ON claims(group_id, speaker_entity_id);
 CREATE INDEX claims_speaker ON claims(speaker_entity_id);
 
 -- Inverted index of claim fingerprints: finds grouping candidates.

@@ -3,7 +3,7 @@
 
 usage:
   gen_entities.py places ISO_JSON_DIR ZONE_TAB DICT FIRST_NAMES OUT
-  gen_entities.py words DICT OUT_COMMON OUT_PROPER
+  gen_entities.py words DICT OUT_COMMON OUT_PROPER OUT_NAMEABLE
   gen_entities.py demonyms ISO_JSON_DIR DICT OUT
   gen_entities.py currencies ISO_JSON_DIR OUT
 
@@ -12,7 +12,8 @@ places   - countries and subdivisions (iso-codes), cities named by time
            cities spelt like a common word or a given name are left out
            ("Centre", "Paul").
 words    - from a word list that capitalises proper nouns only (wamerican):
-           common words (lower case) and proper nouns (as written).
+           common words (lower case), proper nouns (as written), and
+           common words also listed capitalised, as names (Rod, Bush).
 currencies - ISO 4217 currency codes (USD, EUR): capitals that are no
            organisation.
 demonyms - adjectives of nationality derived from the country names and
@@ -95,12 +96,14 @@ def places(iso_dir, zone_tab, dict_path, first_names, out):
     write(out, sorted(names))
 
 
-def words(dict_path, out_common, out_proper):
+def words(dict_path, out_common, out_proper, out_nameable):
     ws = read_dict(dict_path)
     common = common_words(ws)
-    proper = {w for w in ws if w[0].isupper() and w.lower() not in common}
+    capital = {w for w in ws if w[0].isupper()}
     write(out_common, sorted(common))
-    write(out_proper, sorted(proper))
+    write(out_proper, sorted(w for w in capital if w.lower() not in common))
+    write(out_nameable, sorted(w for w in capital if w.lower() in common and
+                               len(w) > 2 and not w.isupper()))
 
 
 def demonym_candidates(name):

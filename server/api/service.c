@@ -3,8 +3,12 @@
  */
 #include "api/api.h"
 
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/embed.h"
 #include "db/db_articles.h"
 
@@ -95,21 +99,32 @@ int api_health(struct http_request *req, struct http_response *res)
     return HTTP_OK;
 }
 
-int api_openapi(struct http_request *req, struct http_response *res)
+/*
+ * The OpenAPI document, with its server URL under base_path: built once
+ * from the embedded copy.
+ */
+static char *openapi_doc;
+static size_t openapi_len;
+static pthread_once_t openapi_once = PTHREAD_ONCE_INIT;
+
+static void openapi_build(void)
 {
     const struct embed_file *doc = embed_find(embed_api, "openapi.json");
-    const char *base = req->config->base_path;
-    const char *marker = "\"servers\": [{\"url\": \"";
+    json_t *root = json_loadb((const char *)doc->data, doc->len, 0, NULL);
+    char *url = xasprintf("%s/", api_state()->config->base_path);
 
-    /* The document's server URL carries base_path. */
-    const char *at = strstr((const char *)doc->data, marker);
-    if (!at) {
-        buf_append(&res->body, doc->data, doc->len);
-    } else {
-        size_t head = (size_t)(at - (const char *)doc->data) + strlen(marker);
-        buf_append(&res->body, doc->data, head);
-        buf_puts(&res->body, base);
-        buf_append(&res->body, doc->data + head, doc->len - head);
-    }
+    json_object_set_new(root, "servers",
+                        json_pack("[{s:s}]", "url", url));
+    openapi_doc = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    openapi_len = strlen(openapi_doc);
+    json_decref(root);
+    free(url);
+}
+
+int api_openapi(struct http_request *req, struct http_response *res)
+{
+    (void)req;
+    pthread_once(&openapi_once, openapi_build);
+    buf_append(&res->body, openapi_doc, openapi_len);
     return http_json(res, HTTP_OK);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/alloc.h"
 #include "core/log.h"
@@ -165,21 +166,33 @@ int config_set(struct config *cfg, const char *section, const char *key,
 
 struct ini_ctx {
     struct config *cfg;
-    char *err;
-    size_t errlen;
-    int failed;
+    FILE *f;
+    int line;                 /* of the last line read */
+    int failed_line;          /* of the first bad setting, or 0 */
+    char err[256];
 };
+
+/* inih's line reader, counting lines so a bad setting knows its line. */
+static char *read_line(char *str, int num, void *stream)
+{
+    struct ini_ctx *ctx = stream;
+    char *s = fgets(str, num, ctx->f);
+
+    if (s)
+        ctx->line++;
+    return s;
+}
 
 static int on_ini_entry(void *user, const char *section, const char *name,
                        const char *value)
 {
     struct ini_ctx *ctx = user;
 
-    if (ctx->failed)
+    if (ctx->failed_line)
         return 0;
-    if (config_set(ctx->cfg, section, name, value, ctx->err, ctx->errlen) <
-        0) {
-        ctx->failed = 1;
+    if (config_set(ctx->cfg, section, name, value, ctx->err,
+                   sizeof(ctx->err)) < 0) {
+        ctx->failed_line = ctx->line;
         return 0;
     }
     return 1;
@@ -188,23 +201,30 @@ static int on_ini_entry(void *user, const char *section, const char *name,
 int config_load_file(struct config *cfg, const char *path, char *err,
                      size_t errlen)
 {
-    struct ini_ctx ctx = {cfg, err, errlen, 0};
-    char inner[256] = "";
+    struct ini_ctx ctx = {.cfg = cfg};
+    struct stat sb;
     int rc;
 
-    ctx.err = inner;
-    ctx.errlen = sizeof(inner);
-    rc = ini_parse(path, on_ini_entry, &ctx);
-    if (rc == -1) {
+    ctx.f = fopen(path, "r");
+    if (!ctx.f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    if (rc != 0) {
-        snprintf(err, errlen, "%s:%d: %s", path, rc,
-                 ctx.failed ? inner : "syntax error");
+    if (fstat(fileno(ctx.f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(err, errlen, "%s: cannot open: not a regular file", path);
+        fclose(ctx.f);
         return -1;
     }
-    return 0;
+    rc = ini_parse_stream(read_line, &ctx, on_ini_entry, &ctx);
+    fclose(ctx.f);
+    if (rc == 0)
+        return 0;
+    /* inih reports the first bad line: a bad setting or a syntax error. */
+    if (ctx.failed_line && ctx.failed_line <= rc)
+        snprintf(err, errlen, "%s:%d: %s", path, ctx.failed_line, ctx.err);
+    else
+        snprintf(err, errlen, "%s:%d: syntax error", path, rc);
+    return -1;
 }
 
 int config_load_env(struct config *cfg, char *err, size_t errlen)
@@ -235,7 +255,9 @@ static int normalise_base_path(struct config *cfg, char *err, size_t errlen)
         p[--n] = '\0';
     if (n == 0)
         return 0;
-    if (p[0] != '/' || strstr(p, "//") || strstr(p, "/../") ||
+    if (p[0] != '/' || strstr(p, "//") || strstr(p, "/./") ||
+        strstr(p, "/../") || (n >= 2 && strcmp(p + n - 2, "/.") == 0) ||
+        (n >= 3 && strcmp(p + n - 3, "/..") == 0) ||
         strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                   "0123456789-._~/") != n) {
         snprintf(err, errlen,

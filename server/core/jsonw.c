@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Bytes that need escaping in a JSON string: controls, '"' and '\\'. */
@@ -129,12 +130,21 @@ void jw_int(struct jsonw *w, int64_t v)
 void jw_double(struct jsonw *w, double v)
 {
     sep(w);
-    if (!isfinite(v))
+    char text[32];
+
+    if (!isfinite(v)) {
         buf_puts(w->b, "null");
-    else if (v == floor(v) && fabs(v) < 1e15)
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 1e15) {
         buf_printf(w->b, "%.0f", v);
-    else
-        buf_printf(w->b, "%.6g", v);
+        return;
+    }
+    /* The shortest of %.15g / %.17g that reads back as the same double. */
+    snprintf(text, sizeof(text), "%.15g", v);
+    if (strtod(text, NULL) != v)
+        snprintf(text, sizeof(text), "%.17g", v);
+    buf_puts(w->b, text);
 }
 
 void jw_bool(struct jsonw *w, bool v)

@@ -1,6 +1,8 @@
 /* utf8.c - UTF-8 validation, decoding and offset mapping. */
 #include "core/utf8.h"
 
+#include <string.h>
+
 #include "core/alloc.h"
 
 /* Length of the sequence starting at @s[i], or 0 when it is malformed. */
@@ -131,4 +133,46 @@ size_t utf8_byte_offset(const char *s, size_t len, size_t cp)
         }
     }
     return len;
+}
+
+static uint32_t fold_cp(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3ab &&
+                                                   c != 0x3a2) ||
+        (c >= 0x410 && c <= 0x42f))
+        return c + 32;
+    if (c >= 0x400 && c <= 0x40f)
+        return c + 80;
+    /* Latin Extended-A pairs upper/lower, except the odd stretch
+     * U+0139..U+0148 and U+0179..U+017E where the upper is odd. */
+    if (c >= 0x100 && c <= 0x17f && c != 0x130 && c != 0x138 && c != 0x149) {
+        bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e);
+        if (odd_upper ? (c & 1) : !(c & 1))
+            return c + 1;
+    }
+    return c;
+}
+
+char *utf8_fold(const char *s)
+{
+    size_t len = strlen(s), i = 0, o = 0;
+    char *out = xmalloc(len + 1);
+
+    while (i < len) {
+        size_t at = i;
+        uint32_t c = utf8_decode(s, len, &i);
+        if (c == 0xfffd && i == at + 1) {
+            out[o++] = s[at];
+            continue;
+        }
+        char enc[4];
+        size_t n = utf8_encode(fold_cp(c), enc);
+        /* Folding never lengthens within these ranges. */
+        memcpy(out + o, enc, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return out;
 }

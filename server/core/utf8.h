@@ -31,6 +31,13 @@ size_t utf8_count(const char *s, size_t len);
  */
 uint32_t *utf8_cp_index(const char *s, size_t len);
 
+/*
+ * utf8_fold - a new string with letters folded to lower case (ASCII,
+ * Latin-1, Latin Extended-A, Greek and Cyrillic), for case-insensitive
+ * prefix matching. Invalid bytes are copied as they are.
+ */
+char *utf8_fold(const char *s);
+
 /* Byte offset of code point @cp in @s (or @len when past the end). */
 size_t utf8_byte_offset(const char *s, size_t len, size_t cp);
 

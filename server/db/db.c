@@ -15,6 +15,79 @@
 #include "core/embed.h"
 #include "core/log.h"
 
+/*
+ * DOSSIER_SQL_PROFILE=1: time every statement and print the costliest at
+ * exit (a developer's tool for finding slow queries).
+ */
+#define PROFILE_SLOTS 256
+
+static struct {
+    pthread_mutex_t lock;
+    bool on;
+    struct {
+        const char *sql;      /* sqlite3_sql() of a cached statement */
+        char *text;
+        uint64_t ns, calls;
+    } slot[PROFILE_SLOTS];
+} profile = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int compare_profile(const void *a, const void *b)
+{
+    uint64_t x = ((const __typeof__(profile.slot[0]) *)a)->ns;
+    uint64_t y = ((const __typeof__(profile.slot[0]) *)b)->ns;
+
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void profile_report(void)
+{
+    qsort(profile.slot, PROFILE_SLOTS, sizeof(profile.slot[0]),
+          compare_profile);
+    fprintf(stderr, "SQL profile (total ms, calls, statement):\n");
+    for (int i = 0; i < 25 && profile.slot[i].text; i++)
+        fprintf(stderr, "%10.1f %8llu  %.150s\n",
+                (double)profile.slot[i].ns / 1e6,
+                (unsigned long long)profile.slot[i].calls,
+                profile.slot[i].text);
+}
+
+static int on_profile(unsigned type, void *ctx, void *p, void *x)
+{
+    const char *sql = sqlite3_sql(p);
+
+    (void)ctx;
+    if (type != SQLITE_TRACE_PROFILE || !sql)
+        return 0;
+    pthread_mutex_lock(&profile.lock);
+    for (int i = 0; i < PROFILE_SLOTS; i++) {
+        if (!profile.slot[i].text) {
+            profile.slot[i].text = xstrdup(sql);
+        } else if (strcmp(profile.slot[i].text, sql) != 0) {
+            continue;
+        }
+        profile.slot[i].ns += *(sqlite3_int64 *)x;
+        profile.slot[i].calls++;
+        break;
+    }
+    pthread_mutex_unlock(&profile.lock);
+    return 0;
+}
+
+static void profile_attach(sqlite3 *conn)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    const char *env = getenv("DOSSIER_SQL_PROFILE");
+
+    if (!env || !*env || strcmp(env, "0") == 0)
+        return;
+    if (!profile.on) {
+        profile.on = true;
+        atexit(profile_report);
+    }
+    (void)once;
+    sqlite3_trace_v2(conn, SQLITE_TRACE_PROFILE, on_profile, NULL);
+}
+
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -51,7 +124,10 @@ int db_status_of(struct db *db, int rc)
     case SQLITE_LOCKED:
         return DB_BUSY;
     case SQLITE_CONSTRAINT:
-        return DB_DUPLICATE;
+        return rc == SQLITE_CONSTRAINT_UNIQUE ||
+                       rc == SQLITE_CONSTRAINT_PRIMARYKEY
+                   ? DB_DUPLICATE
+                   : DB_ERROR;
     case SQLITE_ERROR:
         /* FTS5 reports query syntax errors as plain SQLITE_ERROR. */
         if (strstr(sqlite3_errmsg(db->conn), "fts5") ||
@@ -221,6 +297,7 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
         goto fail;
     }
     sqlite3_busy_timeout(db->conn, 10000);
+    profile_attach(db->conn);
     sqlite3_progress_handler(db->conn, 4000, progress, db);
     if (!db->read_only && db_exec(db, "PRAGMA journal_mode = WAL") != DB_OK) {
         snprintf(err, errlen, "%s: cannot enable WAL: %s", path,

@@ -9,7 +9,7 @@
 
 #include "db/db.h"
 
-#define DB_STMT_CACHE 64
+#define DB_STMT_CACHE 128
 
 struct db_stmt_slot {
     char *sql;

@@ -10,7 +10,7 @@
 #include "core/buf.h"
 #include "db/db_internal.h"
 
-#define DB_QUERY_MAX_BINDS 160
+#define DB_QUERY_MAX_BINDS 320
 
 struct db_query {
     struct buf sql;

@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/dates.h"
+#include "core/utf8.h"
 #include "db/db_articles.h"
 #include "db/db_query.h"
 
@@ -74,17 +75,6 @@ static void col_json(struct jsonw *w, sqlite3_stmt *st, int i)
         jw_raw(w, db_col_text(st, i), (size_t)sqlite3_column_bytes(st, i));
 }
 
-/* ASCII lower-case copy, as stored in entity_aliases.norm. */
-static char *fold(const char *s)
-{
-    char *f = xstrdup(s);
-
-    for (char *p = f; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return f;
-}
-
 /* --- entities ------------------------------------------------------ */
 
 #define ENTITY_COLUMNS                                                      \
@@ -143,7 +133,7 @@ int db_entities_list(struct db *db, const struct db_entity_query *q,
     }
     if (q->prefix) {
         /* Prefix range on the folded alias: [p, p + 0xff). */
-        lo = fold(q->prefix);
+        lo = utf8_fold(q->prefix);
         hi = xasprintf("%s\xff", lo);
         db_query_and(&dq);
         db_query_sql(&dq, "e.id IN (SELECT entity_id FROM entity_aliases "
@@ -639,24 +629,6 @@ int db_claim_groups_get(struct db *db, int64_t id, struct jsonw *w)
 
 /* --- timeline ------------------------------------------------------ */
 
-/* The exclusive upper bound of a YYYY[-MM[-DD]] period. */
-static void period_end(const char *p, char out[16])
-{
-    size_t n = strlen(p);
-    unsigned y = (unsigned)atoi(p) % 10000u;
-
-    if (n == 10) {
-        date_next_day(p, out);
-    } else if (n == 7) {
-        unsigned m = (unsigned)atoi(p + 5) % 100u + 1;
-        if (m == 13)
-            y++, m = 1;
-        snprintf(out, 16, "%04u-%02u", y, m);
-    } else {
-        snprintf(out, 16, "%04u", y + 1);
-    }
-}
-
 static int event_body(struct db *db, int64_t eid, struct jsonw *w)
 {
     sqlite3_stmt *st;
@@ -730,7 +702,7 @@ int db_events_list(struct db *db, const struct db_event_query *q,
     };
     struct db_query dq;
     sqlite3_stmt *st;
-    char until_end[16];
+    char since_first[11], since_end[11], until_first[11], until_end[11];
     struct {
         int64_t id, sources;
         char *date, *precision, *label;
@@ -742,15 +714,17 @@ int db_events_list(struct db *db, const struct db_event_query *q,
                        "ev.source_count FROM events ev");
     db_query_and(&dq);
     db_query_sql(&dq, "ev.source_count > 0");
-    if (q->since) {
+    /* Events are placed by the first day of their period. */
+    if (q->since && date_period_bounds(q->since, since_first, since_end) ==
+                        0) {
         db_query_and(&dq);
-        db_query_sql(&dq, "ev.date >= ");
-        db_query_text(&dq, q->since);
+        db_query_sql(&dq, "ev.first_day >= ");
+        db_query_text(&dq, since_first);
     }
-    if (q->until) {
-        period_end(q->until, until_end);
+    if (q->until && date_period_bounds(q->until, until_first, until_end) ==
+                        0) {
         db_query_and(&dq);
-        db_query_sql(&dq, "ev.date < ");
+        db_query_sql(&dq, "ev.first_day < ");
         db_query_text(&dq, until_end);
     }
     if (q->min_precision > 0) {
@@ -780,7 +754,7 @@ int db_events_list(struct db *db, const struct db_event_query *q,
         db_query_int(&dq, q->article);
         db_query_sql(&dq, ")");
     }
-    db_query_sql(&dq, " ORDER BY ev.date, ev.id");
+    db_query_sql(&dq, " ORDER BY ev.first_day, ev.end_day DESC, ev.id");
     page_clause(&dq, page);
     st = db_query_prepare(db, &dq);
     db_query_release(&dq);

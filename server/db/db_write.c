@@ -1,12 +1,27 @@
 /* db_write.c - annotation rows and entity upkeep, inside a transaction. */
 #include "db/db_write.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/dates.h"
+#include "core/utf8.h"
 #include "db/db_internal.h"
+
+/*
+ * The outlet of article ?2 as counted for sources: its source, or
+ * "#<id>" for an article without one (an outlet of its own).
+ */
+#define SOURCE_KEY_OF_2                                                     \
+    "(SELECT coalesce(source, '#' || id) FROM articles WHERE id = ?2)"
+
+/* Fixed numbers of bound slots keep each query one cached statement. */
+#define CANDIDATE_HASHES 8
+#define CANDIDATES_PER_HASH "64"
+#define EVENT_ENTITIES 32
 
 /* Step a write statement once; DB_OK or the mapped error. */
 static int step_done(struct db *db, sqlite3_stmt *st)
@@ -78,6 +93,28 @@ int db_entity_find(struct db *db, const char *key, int64_t *id)
     return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
 }
 
+/* The canonical name is searchable like any alias, even before a mention
+ * uses it (count 0). */
+static int name_as_alias(struct db *db, int64_t id, const char *name)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO entity_aliases("
+                                   "entity_id, alias, norm, count) VALUES "
+                                   "(?, ?, ?, 0)");
+    char *norm = utf8_fold(name);
+    int rc;
+
+    if (!st) {
+        free(norm);
+        return DB_ERROR;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    db_bind_text(st, 2, name);
+    db_bind_text(st, 3, norm);
+    rc = step_done(db, st);
+    free(norm);
+    return rc;
+}
+
 int db_entity_create(struct db *db, const char *name, const char *type,
                      const char *key, int64_t *id)
 {
@@ -94,7 +131,8 @@ int db_entity_create(struct db *db, const char *name, const char *type,
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
-    return db_entity_add_key(db, *id, key);
+    rc = name_as_alias(db, *id, name);
+    return rc == DB_OK ? db_entity_add_key(db, *id, key) : rc;
 }
 
 int db_entity_add_key(struct db *db, int64_t id, const char *key)
@@ -152,8 +190,10 @@ int db_entity_offer_name(struct db *db, int64_t id, const char *name,
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, key);
     sqlite3_bind_int64(st, 3, id);
-    int rc2 = step_done(db, st);
-    return rc2 == DB_OK ? db_entity_add_key(db, id, key) : rc2;
+    rc = step_done(db, st);
+    if (rc == DB_OK)
+        rc = name_as_alias(db, id, name);
+    return rc == DB_OK ? db_entity_add_key(db, id, key) : rc;
 }
 
 int db_entity_add_alias(struct db *db, int64_t id, const char *alias)
@@ -162,12 +202,9 @@ int db_entity_add_alias(struct db *db, int64_t id, const char *alias)
                                    "alias, norm, count) VALUES (?, ?, ?, 1) "
                                    "ON CONFLICT(entity_id, alias) DO UPDATE "
                                    "SET count = count + 1");
-    char *norm = xstrdup(alias);
+    char *norm = utf8_fold(alias);
     int rc;
 
-    for (char *p = norm; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
     if (!st) {
         free(norm);
         return DB_ERROR;
@@ -180,24 +217,61 @@ int db_entity_add_alias(struct db *db, int64_t id, const char *alias)
     return rc;
 }
 
-int db_entities_refresh(struct db *db, const int64_t *ids, size_t n)
+int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
+                    int sign)
+{
+    static const char *const add[] = {
+        "UPDATE entities SET mention_count = mention_count + (SELECT "
+        "count(*) FROM mentions WHERE article_id = ?2 AND entity_id = ?1), "
+        "article_count = article_count + 1 WHERE id = ?1",
+        "INSERT INTO entity_sources(entity_id, source_key, articles) VALUES "
+        "(?1, " SOURCE_KEY_OF_2 ", 1) ON CONFLICT DO UPDATE SET articles = "
+        "articles + 1",
+    };
+    static const char *const take[] = {
+        "UPDATE entities SET mention_count = mention_count - (SELECT "
+        "count(*) FROM mentions WHERE article_id = ?2 AND entity_id = ?1), "
+        "article_count = article_count - 1 WHERE id = ?1",
+        "UPDATE entity_aliases SET count = count - (SELECT count(*) FROM "
+        "mentions m WHERE m.article_id = ?2 AND m.entity_id = ?1 AND m.text "
+        "= entity_aliases.alias) WHERE entity_id = ?1",
+        ("DELETE FROM entity_aliases WHERE entity_id = ?1 AND count <= 0 AND "
+         "alias != (SELECT name FROM entities WHERE id = ?1)"),
+        "UPDATE entity_sources SET articles = articles - 1 WHERE entity_id = "
+        "?1 AND source_key = " SOURCE_KEY_OF_2,
+        "DELETE FROM entity_sources WHERE entity_id = ?1 AND articles <= 0",
+    };
+    const char *const *steps = sign > 0 ? add : take;
+    size_t n = sign > 0 ? sizeof(add) / sizeof(*add)
+                        : sizeof(take) / sizeof(*take);
+
+    for (size_t i = 0; i <= n; i++) {
+        const char *sql = i < n ? steps[i]
+                                : "UPDATE entities SET source_count = (SELECT "
+                                  "count(*) FROM entity_sources WHERE "
+                                  "entity_id = ?1) WHERE id = ?1";
+        sqlite3_stmt *st = db_stmt(db, sql);
+        if (!st)
+            return DB_ERROR;
+        sqlite3_bind_int64(st, 1, entity_id);
+        if (sqlite3_bind_parameter_count(st) >= 2)
+            sqlite3_bind_int64(st, 2, article_id);
+        int rc = step_done(db, st);
+        if (rc != DB_OK)
+            return rc;
+    }
+    return DB_OK;
+}
+
+int db_entities_prune(struct db *db, const int64_t *ids, size_t n)
 {
     static const char *const steps[] = {
-        "UPDATE entity_aliases SET count = (SELECT count(*) FROM mentions m "
-        "WHERE m.entity_id = entity_aliases.entity_id AND m.text = "
-        "entity_aliases.alias) WHERE entity_id = ?1",
-        "DELETE FROM entity_aliases WHERE entity_id = ?1 AND count = 0",
-        "UPDATE entities SET mention_count = (SELECT count(*) FROM mentions "
-        "WHERE entity_id = ?1), article_count = (SELECT count(DISTINCT "
-        "article_id) FROM mentions WHERE entity_id = ?1), source_count = "
-        "(SELECT count(DISTINCT coalesce(a.source, '#' || a.id)) FROM "
-        "mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id "
-        "= ?1) WHERE id = ?1",
-        "DELETE FROM entities WHERE id = ?1 AND mention_count = 0 AND NOT "
-        "EXISTS (SELECT 1 FROM claims WHERE speaker_entity_id = ?1)",
+        ("DELETE FROM entities WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+         "mentions WHERE entity_id = ?1) AND NOT EXISTS (SELECT 1 FROM "
+         "claims WHERE speaker_entity_id = ?1)"),
     };
 
-    return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), ids, n);
+    return run_for_each(db, steps, 1, ids, n);
 }
 
 int db_article_entities(struct db *db, int64_t article_id, int64_t **ids,
@@ -270,8 +344,11 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO claims(article_id, kind, "
                                    "start, \"end\", sentence, text, "
                                    "speaker_entity_id, speaker_text, value, "
-                                   "unit, qualifier, fingerprint) VALUES "
-                                   "(?,?,?,?,?,?,?,?,?,?,?,?)");
+                                   "unit, qualifier, fingerprint, "
+                                   "source_key) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                   "?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT "
+                                   "coalesce(source, '#' || id) FROM "
+                                   "articles WHERE id = ?1))");
     int rc;
 
     if (!st)
@@ -346,42 +423,38 @@ int db_events_candidates(struct db *db, const char *date,
                          const int64_t *entities, size_t nentities,
                          struct db_event_candidate **out, size_t *n)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, label FROM events WHERE "
-                                   "date = ? ORDER BY source_count DESC, id "
-                                   "LIMIT 200");
-    sqlite3_stmt *ent;
-    size_t cap = 0;
+    struct buf sql;
+    sqlite3_stmt *st;
+    size_t cap = 0, ne = nentities < EVENT_ENTITIES ? nentities
+                                                    : EVENT_ENTITIES;
     int rc;
 
     *out = NULL;
     *n = 0;
+    buf_init(&sql, 1 << 14);
+    buf_puts(&sql, "SELECT ev.id, ev.label, (SELECT count(*) FROM "
+                   "event_entities ee WHERE ee.event_id = ev.id AND "
+                   "ee.entity_id IN (NULL");
+    for (size_t i = 0; i < EVENT_ENTITIES; i++)
+        buf_puts(&sql, ",?");
+    buf_puts(&sql, ")) FROM events ev WHERE ev.date = ? ORDER BY "
+                   "ev.source_count DESC, ev.id LIMIT 32");
+    st = db_stmt(db, sql.data);
+    buf_release(&sql);
     if (!st)
         return DB_ERROR;
-    db_bind_text(st, 1, date);
+    for (size_t i = 0; i < ne; i++)
+        sqlite3_bind_int64(st, (int)i + 1, entities[i]);
+    db_bind_text(st, EVENT_ENTITIES + 1, date);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         *out = xgrow(*out, sizeof(**out), *n + 1, &cap);
         (*out)[*n].id = sqlite3_column_int64(st, 0);
         (*out)[*n].label = xstrdup(db_col_text(st, 1));
-        (*out)[*n].shared_entities = 0;
+        (*out)[*n].shared_entities = sqlite3_column_int64(st, 2);
         (*n)++;
     }
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_status_of(db, rc);
-    ent = db_stmt(db, "SELECT 1 FROM event_entities WHERE event_id = ? AND "
-                      "entity_id = ?");
-    if (!ent)
-        return DB_ERROR;
-    for (size_t i = 0; i < *n; i++) {
-        for (size_t e = 0; e < nentities; e++) {
-            sqlite3_bind_int64(ent, 1, (*out)[i].id);
-            sqlite3_bind_int64(ent, 2, entities[e]);
-            if (sqlite3_step(ent) == SQLITE_ROW)
-                (*out)[i].shared_entities++;
-            sqlite3_reset(ent);
-        }
-    }
-    return DB_OK;
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
 void db_event_candidates_free(struct db_event_candidate *c, size_t n)
@@ -395,46 +468,77 @@ int db_event_create(struct db *db, const char *date, const char *precision,
                     const char *label, int64_t *id)
 {
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO events(date, precision, "
-                                   "label) VALUES (?, ?, ?)");
+                                   "label, first_day, end_day) VALUES "
+                                   "(?, ?, ?, ?, ?)");
+    char first[11], end[11];
     int rc;
 
     if (!st)
         return DB_ERROR;
+    if (date_period_bounds(date, first, end) < 0) {
+        snprintf(first, sizeof(first), "%.10s", date);
+        snprintf(end, sizeof(end), "%.10s", date);
+    }
     db_bind_text(st, 1, date);
     db_bind_text(st, 2, precision);
     db_bind_text(st, 3, label);
+    db_bind_text(st, 4, first);
+    db_bind_text(st, 5, end);
     rc = step_done(db, st);
     if (rc == DB_OK)
         *id = sqlite3_last_insert_rowid(db->conn);
     return rc;
 }
 
-int db_event_add_mention(struct db *db, int64_t event_id, int64_t article_id,
-                         int64_t timex_id, int64_t sentence_start,
-                         int64_t sentence_end, const char *sentence_text)
+int db_event_add_mention(struct db *db, const struct db_event_mention *m)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO event_mentions("
-                                   "event_id, article_id, timex_id, "
-                                   "sentence_start, sentence_end, text) "
-                                   "VALUES (?,?,?,?,?,?)");
+    sqlite3_stmt *st;
     int rc;
 
+    /* A new outlet for the event? (asked before this mention exists) */
+    st = db_stmt(db, "UPDATE events SET source_count = source_count + 1 "
+                     "WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+                     "event_mentions WHERE event_id = ?1 AND source_key = "
+                     SOURCE_KEY_OF_2 ")");
     if (!st)
         return DB_ERROR;
-    sqlite3_bind_int64(st, 1, event_id);
-    sqlite3_bind_int64(st, 2, article_id);
-    sqlite3_bind_int64(st, 3, timex_id);
-    sqlite3_bind_int64(st, 4, sentence_start);
-    sqlite3_bind_int64(st, 5, sentence_end);
-    db_bind_text(st, 6, sentence_text);
-    rc = step_done(db, st);
-    if (rc != DB_OK)
+    sqlite3_bind_int64(st, 1, m->event_id);
+    sqlite3_bind_int64(st, 2, m->article_id);
+    if ((rc = step_done(db, st)) != DB_OK)
         return rc;
+    st = db_stmt(db, "INSERT OR IGNORE INTO event_mentions(event_id, "
+                     "article_id, timex_id, sentence_start, sentence_end, "
+                     "text, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                     SOURCE_KEY_OF_2 ")");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, m->event_id);
+    sqlite3_bind_int64(st, 2, m->article_id);
+    sqlite3_bind_int64(st, 3, m->timex_id);
+    sqlite3_bind_int64(st, 4, m->sentence_start);
+    sqlite3_bind_int64(st, 5, m->sentence_end);
+    db_bind_text(st, 6, m->sentence_text);
+    if ((rc = step_done(db, st)) != DB_OK)
+        return rc;
+    if (sqlite3_changes(db->conn) == 1) {
+        st = db_stmt(db, "INSERT INTO event_entities(event_id, entity_id, "
+                         "count) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET "
+                         "count = count + 1");
+        if (!st)
+            return DB_ERROR;
+        for (size_t i = 0; i < m->nentities && rc == DB_OK; i++) {
+            sqlite3_bind_int64(st, 1, m->event_id);
+            sqlite3_bind_int64(st, 2, m->entities[i]);
+            rc = step_done(db, st);
+        }
+        if (rc != DB_OK)
+            return rc;
+    }
     st = db_stmt(db, "UPDATE timexes SET event_id = ? WHERE id = ?");
     if (!st)
         return DB_ERROR;
-    sqlite3_bind_int64(st, 1, event_id);
-    sqlite3_bind_int64(st, 2, timex_id);
+    sqlite3_bind_int64(st, 1, m->event_id);
+    sqlite3_bind_int64(st, 2, m->timex_id);
     return step_done(db, st);
 }
 
@@ -446,21 +550,30 @@ int db_article_events(struct db *db, int64_t article_id, int64_t **ids,
                        article_id, ids, n);
 }
 
-int db_events_refresh(struct db *db, const int64_t *ids, size_t n)
+int db_events_untally(struct db *db, int64_t article_id)
 {
-    /* Entities are those named in the events' sentences. */
+    /* The entities counted for a mention are those of its sentence. */
     static const char *const steps[] = {
-        "DELETE FROM event_entities WHERE event_id = ?1",
-        "INSERT INTO event_entities(event_id, entity_id, count) SELECT "
-        "em.event_id, m.entity_id, count(*) FROM event_mentions em JOIN "
-        "mentions m ON m.article_id = em.article_id AND m.start >= "
-        "em.sentence_start AND m.\"end\" <= em.sentence_end WHERE "
-        "em.event_id = ?1 GROUP BY m.entity_id",
-        "UPDATE events SET source_count = (SELECT count(DISTINCT "
-        "coalesce(a.source, '#' || a.id)) FROM event_mentions em JOIN "
-        "articles a ON a.id = em.article_id WHERE em.event_id = ?1) WHERE "
-        "id = ?1",
-        "DELETE FROM events WHERE id = ?1 AND source_count = 0",
+        "UPDATE event_entities SET count = count - (SELECT count(*) FROM "
+        "event_mentions em JOIN mentions m ON m.article_id = em.article_id "
+        "AND m.start >= em.sentence_start AND m.\"end\" <= em.sentence_end "
+        "WHERE em.event_id = event_entities.event_id AND em.article_id = ?1 "
+        "AND m.entity_id = event_entities.entity_id) WHERE event_id IN "
+        "(SELECT event_id FROM event_mentions WHERE article_id = ?1)",
+        "DELETE FROM event_entities WHERE count <= 0 AND event_id IN (SELECT "
+        "event_id FROM event_mentions WHERE article_id = ?1)",
+    };
+
+    return run_for_each(db, steps, sizeof(steps) / sizeof(*steps),
+                        &article_id, 1);
+}
+
+int db_events_recount(struct db *db, const int64_t *ids, size_t n)
+{
+    static const char *const steps[] = {
+        "UPDATE events SET source_count = (SELECT count(DISTINCT source_key) "
+        "FROM event_mentions WHERE event_id = ?1) WHERE id = ?1",
+        ("DELETE FROM events WHERE id = ?1 AND source_count = 0"),
     };
 
     return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), ids, n);
@@ -474,20 +587,26 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
 {
     struct buf sql;
     sqlite3_stmt *st;
-    size_t cap = 0, nh = nfp < 64 ? nfp : 64;
+    size_t cap = 0;
     int rc;
 
     *out = NULL;
     *n = 0;
-    if (!nh)
+    if (!nfp)
         return DB_OK;
     buf_init(&sql, 1 << 16);
+    /* Each hash contributes its most recent claims only, so a common
+     * word costs no more than a rare one. */
     buf_puts(&sql, "SELECT c.id, c.group_id, c.article_id, coalesce(e.name, "
                    "c.speaker_text), c.unit, c.fingerprint FROM (SELECT "
-                   "claim_id, count(*) AS shared FROM claim_terms WHERE "
-                   "hash IN (");
-    for (size_t i = 0; i < nh; i++)
-        buf_puts(&sql, i ? ",?" : "?");
+                   "claim_id, count(*) AS shared FROM (");
+    for (size_t i = 0; i < CANDIDATE_HASHES; i++)
+        buf_puts(&sql, i ? " UNION ALL SELECT * FROM (SELECT claim_id FROM "
+                           "claim_terms WHERE hash = ? ORDER BY claim_id "
+                           "DESC LIMIT " CANDIDATES_PER_HASH ")"
+                         : "SELECT * FROM (SELECT claim_id FROM claim_terms "
+                           "WHERE hash = ? ORDER BY claim_id DESC LIMIT "
+                           CANDIDATES_PER_HASH ")");
     buf_puts(&sql, ") GROUP BY claim_id ORDER BY shared DESC LIMIT ?) t "
                    "JOIN claims c ON c.id = t.claim_id LEFT JOIN entities e "
                    "ON e.id = c.speaker_entity_id WHERE c.kind = ? AND "
@@ -497,11 +616,14 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
     buf_release(&sql);
     if (!st)
         return DB_ERROR;
-    for (size_t i = 0; i < nh; i++)
-        sqlite3_bind_int64(st, (int)i + 1, fp[i]);
-    sqlite3_bind_int64(st, (int)nh + 1, (int64_t)max * 4);
-    db_bind_text(st, (int)nh + 2, kind);
-    sqlite3_bind_int64(st, (int)nh + 3, article_id);
+    /* Up to CANDIDATE_HASHES hashes, spread over the fingerprint; unused
+     * slots stay NULL and match nothing. */
+    size_t step = nfp > CANDIDATE_HASHES ? nfp / CANDIDATE_HASHES : 1;
+    for (size_t i = 0, k = 0; i < CANDIDATE_HASHES && k < nfp; i++, k += step)
+        sqlite3_bind_int64(st, (int)i + 1, fp[k]);
+    sqlite3_bind_int64(st, CANDIDATE_HASHES + 1, (int64_t)max * 4);
+    db_bind_text(st, CANDIDATE_HASHES + 2, kind);
+    sqlite3_bind_int64(st, CANDIDATE_HASHES + 3, article_id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         *out = xgrow(*out, sizeof(**out), *n + 1, &cap);
         struct db_claim_candidate *c = &(*out)[(*n)++];
@@ -549,16 +671,49 @@ int db_claim_group_create(struct db *db, const char *kind, const char *label,
     return rc;
 }
 
-int db_claim_set_group(struct db *db, int64_t claim_id, int64_t group_id)
+int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id)
 {
-    sqlite3_stmt *st = db_stmt(db, "UPDATE claims SET group_id = ? WHERE "
-                                   "id = ?");
+    /*
+     * Asked before the claim joins: a new outlet? A number that another
+     * outlet gives differently, or a quote another speaker is named for,
+     * makes the group conflicting for good.
+     */
+    static const char *const steps[] = {
+        "UPDATE claim_groups SET source_count = source_count + 1 WHERE id = "
+        "?2 AND NOT EXISTS (SELECT 1 FROM claims WHERE group_id = ?2 AND "
+        "source_key = (SELECT source_key FROM claims WHERE id = ?1))",
+        /* Range seeks on (group_id, source_key, value) past the claim's
+         * own outlet, and on (group_id, speaker_entity_id). */
+        "UPDATE claim_groups SET status = 'conflicting' WHERE id = ?2 AND ("
+        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
+        "n.kind = 'number' AND o.group_id = ?2 AND o.source_key < "
+        "n.source_key AND o.value != n.value) OR "
+        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
+        "n.kind = 'number' AND o.group_id = ?2 AND o.source_key > "
+        "n.source_key AND o.value != n.value) OR "
+        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
+        "n.kind = 'quote' AND o.group_id = ?2 AND o.speaker_entity_id < "
+        "n.speaker_entity_id) OR "
+        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
+        "n.kind = 'quote' AND o.group_id = ?2 AND o.speaker_entity_id > "
+        "n.speaker_entity_id))",
+        "UPDATE claims SET group_id = ?2 WHERE id = ?1",
+        "UPDATE claim_groups SET status = CASE WHEN source_count >= 2 THEN "
+        "'corroborated' ELSE 'single' END WHERE id = ?2 AND status != "
+        "'conflicting'",
+    };
 
-    if (!st)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, group_id);
-    sqlite3_bind_int64(st, 2, claim_id);
-    return step_done(db, st);
+    for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+        sqlite3_stmt *st = db_stmt(db, steps[i]);
+        if (!st)
+            return DB_ERROR;
+        sqlite3_bind_int64(st, 1, claim_id);
+        sqlite3_bind_int64(st, 2, group_id);
+        int rc = step_done(db, st);
+        if (rc != DB_OK)
+            return rc;
+    }
+    return DB_OK;
 }
 
 int db_article_groups(struct db *db, int64_t article_id, int64_t **ids,
@@ -569,30 +724,22 @@ int db_article_groups(struct db *db, int64_t article_id, int64_t **ids,
                        article_id, ids, n);
 }
 
-int db_claim_groups_refresh(struct db *db, const int64_t *ids, size_t n)
+int db_claim_groups_recount(struct db *db, const int64_t *ids, size_t n)
 {
-    /*
-     * Outlets are distinct sources (an article without one counts alone).
-     * A number group conflicts when two outlets give different values; a
-     * quote group when its claims name different speaker entities.
-     */
     static const char *const steps[] = {
         "UPDATE claim_groups SET source_count = (SELECT count(DISTINCT "
-        "coalesce(a.source, '#' || a.id)) FROM claims c JOIN articles a ON "
-        "a.id = c.article_id WHERE c.group_id = ?1) WHERE id = ?1",
+        "source_key) FROM claims WHERE group_id = ?1) WHERE id = ?1",
         "UPDATE claim_groups SET status = CASE "
         "WHEN kind = 'number' AND EXISTS (SELECT 1 FROM claims c1 JOIN "
-        "articles a1 ON a1.id = c1.article_id JOIN claims c2 ON c2.group_id "
-        "= c1.group_id JOIN articles a2 ON a2.id = c2.article_id WHERE "
-        "c1.group_id = ?1 AND c1.value IS NOT NULL AND c2.value IS NOT NULL "
-        "AND c1.value != c2.value AND coalesce(a1.source, '#' || a1.id) != "
-        "coalesce(a2.source, '#' || a2.id)) THEN 'conflicting' "
+        "claims c2 ON c2.group_id = ?1 AND c2.value > c1.value AND "
+        "c2.source_key != c1.source_key WHERE c1.group_id = ?1 AND c1.value "
+        "IS NOT NULL) THEN 'conflicting' "
         "WHEN kind = 'quote' AND (SELECT count(DISTINCT speaker_entity_id) "
         "FROM claims WHERE group_id = ?1) > 1 THEN 'conflicting' "
         "WHEN source_count >= 2 THEN 'corroborated' ELSE 'single' END "
         "WHERE id = ?1",
-        "DELETE FROM claim_groups WHERE id = ?1 AND NOT EXISTS (SELECT 1 "
-        "FROM claims WHERE group_id = ?1)",
+        ("DELETE FROM claim_groups WHERE id = ?1 AND NOT EXISTS (SELECT 1 "
+         "FROM claims WHERE group_id = ?1)"),
     };
 
     return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), ids, n);

@@ -29,9 +29,16 @@ int db_entity_offer_name(struct db *db, int64_t id, const char *name,
                          const char *key);
 /* Count one more use of a surface form. */
 int db_entity_add_alias(struct db *db, int64_t id, const char *alias);
-/* Recompute mention/article/source counts and alias counts of @ids;
- * entities left without mentions are deleted. */
-int db_entities_refresh(struct db *db, const int64_t *ids, size_t n);
+/*
+ * db_entity_tally - add (@sign = +1, after its mentions are stored) or
+ * take away (@sign = -1, before they are deleted) one article's share of
+ * an entity's counts: mentions, articles, outlets, and, on removal, alias
+ * uses.
+ */
+int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
+                    int sign);
+/* Delete the entities of @ids that no mention or claim uses any more. */
+int db_entities_prune(struct db *db, const int64_t *ids, size_t n);
 /* Distinct entity ids mentioned in an article (new array). */
 int db_article_entities(struct db *db, int64_t article_id, int64_t **ids,
                         size_t *n);
@@ -87,16 +94,26 @@ int db_events_candidates(struct db *db, const char *date,
 void db_event_candidates_free(struct db_event_candidate *c, size_t n);
 int db_event_create(struct db *db, const char *date, const char *precision,
                     const char *label, int64_t *id);
-/* File a timex under an event, with the article's sentence around it
- * (one mention per article and event; a second one is ignored). */
-int db_event_add_mention(struct db *db, int64_t event_id, int64_t article_id,
-                         int64_t timex_id, int64_t sentence_start,
-                         int64_t sentence_end, const char *sentence_text);
+/* Where an article places an event: its timex and the sentence around
+ * it, with the entities mentioned there (one id per mention). */
+struct db_event_mention {
+    int64_t event_id, article_id, timex_id;
+    int64_t sentence_start, sentence_end;
+    const char *sentence_text;
+    const int64_t *entities;
+    size_t nentities;
+};
+/* File a mention under its event and count its outlet and entities (one
+ * mention per article and event: a second one only links the timex). */
+int db_event_add_mention(struct db *db, const struct db_event_mention *m);
 /* Events an article's timexes belong to (new array). */
 int db_article_events(struct db *db, int64_t article_id, int64_t **ids,
                       size_t *n);
-/* Recompute entities and source counts of events; drop empty ones. */
-int db_events_refresh(struct db *db, const int64_t *ids, size_t n);
+/* Take an article's mentions out of the counts of its events (before its
+ * rows are deleted). */
+int db_events_untally(struct db *db, int64_t article_id);
+/* Recount the outlets of @ids from their mentions; drop empty events. */
+int db_events_recount(struct db *db, const int64_t *ids, size_t n);
 
 /* --- claim groups --- */
 
@@ -119,12 +136,15 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n);
 int db_claim_group_create(struct db *db, const char *kind, const char *label,
                           int64_t *id);
-int db_claim_set_group(struct db *db, int64_t claim_id, int64_t group_id);
+/* Put a stored claim in a group and update the group's outlets and
+ * status by what the claim adds. */
+int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id);
 /* Groups of an article's claims (new array). */
 int db_article_groups(struct db *db, int64_t article_id, int64_t **ids,
                       size_t *n);
-/* Recompute source counts and status of groups; drop empty ones. */
-int db_claim_groups_refresh(struct db *db, const int64_t *ids, size_t n);
+/* Recompute outlets and status of @ids from their claims (after claims
+ * were removed); drop empty groups. */
+int db_claim_groups_recount(struct db *db, const int64_t *ids, size_t n);
 
 /* Remove an article's annotation rows (before re-extraction). */
 int db_annotations_clear(struct db *db, int64_t article_id);

@@ -1,22 +1,106 @@
 /*
  * claims.h - quotes, reported statements and numeric assertions, with
- * their speakers.
+ * their speakers; and the pure comparisons that group claims across
+ * articles.
+ *
+ * What is extracted (details at the top of claims_speech.c and
+ * claims_number.c):
+ *   quote      text between quotation marks of any style, nested quotes
+ *              inside the outer one, several paragraphs when the opening
+ *              mark is repeated; `continues` links a quote to the earlier
+ *              one of the same speaker it goes on from.
+ *   statement  reported speech: the CONTENT of "X said (that) CONTENT",
+ *              "X accused Y of CONTENT", "According to X, CONTENT".
+ *   number     "as many as 100,000 Russian fighters": value, unit
+ *              ("troop"), qualifier ("as many as"); money has a currency
+ *              code as unit ("usd"), percentages "percent".
+ * speaker_text is the speaker as written: a name without its titles
+ * ("Vladimir Putin"), a description ("a senior administration
+ * official"), or, for he/she, the name of the person it refers to.
+ * speaker_entity is the entity mention covering that name, or -1.
  */
 #ifndef DOSSIER_EXTRACT_CLAIMS_H
 #define DOSSIER_EXTRACT_CLAIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "extract/extract.h"
 
 struct claims_resources;
 
+/*
+ * claims_resources_new - parse "claims/lexicon.txt" from @data (borrowed).
+ * Returns a new object (free with claims_resources_free); aborts on OOM.
+ */
 struct claims_resources *claims_resources_new(const struct embed_file *data);
 void claims_resources_free(struct claims_resources *res);
 
 /*
- * claims_extract - fill r->claims.
- * Needs r->sentences, r->mentions and r->entities. Returns 0 or -1.
+ * claims_extract - fill r->claims, in text order.
+ * Uses r->sentences, r->mentions and r->entities when present (speaker
+ * entities, pronoun antecedents, number contexts). Returns 0.
  */
-int claims_extract(const struct claims_resources *res,
-                   const struct ex_doc *doc, struct ex_result *r);
+int claims_extract(const struct claims_resources *res, const struct ex_doc *doc,
+                   struct ex_result *r);
+
+/*
+ * Grouping claims across articles.
+ *
+ * Every extracted claim carries a fingerprint (ex_claim.fingerprint,
+ * nfingerprint): the sorted, distinct 32-bit hashes of its content words
+ * (lower case, stop words left out, a possessive 's dropped, cut to their
+ * first five letters so that "believes" meets "believed"), taken from
+ *   quote      the quoted text;
+ *   statement  the reported content;
+ *   number     its context: the words of its sentence outside the claim
+ *              itself, plus the keys of the entities mentioned there.
+ * Fingerprints are plain arrays: store them, compare them later.
+ */
+
+/*
+ * claims_fingerprint - the fingerprint of @text[0..len).
+ * *@out receives a new array (caller frees; NULL when *@n is 0).
+ */
+void claims_fingerprint(const struct claims_resources *res, const char *text,
+                        size_t len, uint32_t **out, size_t *n);
+
+/* Number of hashes two fingerprints share. */
+size_t claims_fingerprint_shared(const uint32_t *a, size_t na,
+                                 const uint32_t *b, size_t nb);
+
+/*
+ * claims_quotes_same - are two quotes the same words, maybe trimmed
+ * differently by two outlets, or one quoted inside a longer one? True
+ * when at least 60% of the smaller fingerprint, and at least 3 words,
+ * are in the other; fingerprints of 1-2 words must be equal.
+ */
+int claims_quotes_same(const uint32_t *a, size_t na, const uint32_t *b,
+                       size_t nb);
+
+/*
+ * claims_speakers_same - do two speaker names name the same speaker?
+ * Case, dots and extra spaces aside, they are equal or one ends with the
+ * other on a word boundary ("Putin" / "Vladimir Putin"). NULL never
+ * matches.
+ */
+int claims_speakers_same(const char *a, const char *b);
+
+/*
+ * claims_statements_same - the same reported statement: the same speaker
+ * (claims_speakers_same) and content fingerprints of at least 3 words
+ * that match as quotes do (claims_quotes_same).
+ */
+int claims_statements_same(const char *speaker_a, const uint32_t *a, size_t na,
+                           const char *speaker_b, const uint32_t *b, size_t nb);
+
+/*
+ * claims_numbers_comparable - do two number claims count the same thing?
+ * Both units are non-NULL and equal, and their context fingerprints share
+ * at least 2 hashes (words or entities: "Russia ... border"). Comparable
+ * claims with different values conflict.
+ */
+int claims_numbers_comparable(const char *unit_a, const uint32_t *a, size_t na,
+                              const char *unit_b, const uint32_t *b, size_t nb);
 
 #endif

@@ -126,6 +126,7 @@ void ex_result_release(struct ex_result *r)
         free(r->claims[i].speaker_text);
         free(r->claims[i].unit);
         free(r->claims[i].qualifier);
+        free(r->claims[i].fingerprint);
     }
     free(r->sentences);
     free(r->mentions);

@@ -100,6 +100,9 @@ struct ex_claim {
     double value;
     char *unit;                /* singular counted thing: "troop" */
     char *qualifier;           /* "as many as", "about", ... or NULL */
+    /* Content-word hashes for grouping across articles (claims.h). */
+    uint32_t *fingerprint;
+    size_t nfingerprint;
 };
 
 struct ex_result {

@@ -57,7 +57,7 @@ bool http_accepts_gzip(const char *ae)
             q++;
             while (*q == ' ')
                 q++;
-            if (strncmp(q, "q=0", 3) == 0 &&
+            if (strncasecmp(q, "q=0", 3) == 0 &&
                 strspn(q + 3, ".0") == strcspn(q + 3, ", "))
                 return false;
         }

@@ -34,10 +34,16 @@ const char *http_forwarded_client(struct arena *a, const char *xff,
 
 /* --- metrics (http_metrics.c) --- */
 
+/* Requests that match no route, for metrics. */
+enum {
+    HTTP_ROUTE_STATIC = -1,   /* the pages */
+    HTTP_ROUTE_OTHER = -2,    /* /metrics, unknown paths */
+};
+
 struct http_metrics;
 struct http_metrics *http_metrics_new(const struct http_route *routes);
 void http_metrics_free(struct http_metrics *m);
-/* @route: index into routes, or -1 for static files, -2 for other. */
+/* @route: index into routes, or HTTP_ROUTE_STATIC / HTTP_ROUTE_OTHER. */
 void http_metrics_observe(struct http_metrics *m, int route, int status,
                           double seconds);
 void http_metrics_render(struct http_metrics *m, struct buf *out,

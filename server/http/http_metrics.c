@@ -57,7 +57,9 @@ void http_metrics_free(struct http_metrics *m)
 void http_metrics_observe(struct http_metrics *m, int route, int status,
                           double seconds)
 {
-    size_t r = route >= 0 ? (size_t)route : m->nroutes + (size_t)route;
+    size_t r = route >= 0                     ? (size_t)route
+               : route == HTTP_ROUTE_STATIC ? m->nroutes - 2
+                                            : m->nroutes - 1;
     struct route_metrics *rm = &m->routes[r];
     size_t s = NSTATUS - 1, b = NBOUNDS;
 

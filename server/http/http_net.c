@@ -27,6 +27,21 @@ static int parse_one(const char *item, struct http_net *net)
     } else if (inet_pton(AF_INET6, text, net->addr) == 1) {
         net->family = AF_INET6;
         max = 128;
+        if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(void *)net->addr)) {
+            /* ::ffff:10.0.0.2 is the IPv4 address, as peers are seen. */
+            memmove(net->addr, net->addr + 12, 4);
+            memset(net->addr + 4, 0, 12);
+            net->family = AF_INET;
+            max = 32;
+            if (slash) {
+                char *end;
+                long p = strtol(slash + 1, &end, 10);
+                if (!slash[1] || *end || p < 96 || p > 128)
+                    return -1;
+                net->prefix = (int)p - 96;
+                return 0;
+            }
+        }
     } else {
         return -1;
     }
@@ -163,12 +178,17 @@ const char *http_forwarded_client(struct arena *a, const char *xff,
             return NULL;
         memcpy(item, xff + s, e - s);
         item[e - s] = '\0';
-        if (inet_pton(AF_INET, item, bytes) == 1)
+        if (inet_pton(AF_INET, item, bytes) == 1) {
             family = AF_INET;
-        else if (inet_pton(AF_INET6, item, bytes) == 1)
+        } else if (inet_pton(AF_INET6, item, bytes) == 1) {
             family = AF_INET6;
-        else
+            if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(void *)bytes)) {
+                memmove(bytes, bytes + 12, 4);
+                family = AF_INET;
+            }
+        } else {
             return NULL;
+        }
         if (!nets_contain_bytes(nets, n, family, bytes) || start == 0)
             return arena_strdup(a, item);
         end = start - 1;

@@ -43,10 +43,11 @@ struct request_ctx {
     struct buf body;
     bool too_large;
     bool bad_params;
+    bool after_stop;          /* arrived once shutdown had begun */
     struct timespec start;
     struct http_request req;
     struct http_response res;
-    int route;                /* for metrics */
+    int route;                /* for metrics: index or HTTP_ROUTE_* */
     size_t bytes;             /* body bytes sent */
     bool finished;
 };
@@ -100,8 +101,8 @@ static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind,
     size_t vlen = value ? value_size : 0;
 
     (void)kind;
-    if (pw->error)
-        return MHD_YES;
+    if (pw->error || key_size == 0)
+        return MHD_YES; /* "?&a=1": an empty pair names nothing */
     if (strlen(key) != key_size || strlen(v) != vlen ||
         !utf8_valid(key, key_size) || !utf8_valid(v, vlen)) {
         pw->error = "is not valid UTF-8 text";
@@ -290,7 +291,7 @@ static void route_request(struct http_server *s, struct request_ctx *ctx,
     struct http_response *res = &ctx->res;
     const char *path = strip_base(url, s->cfg->base_path);
 
-    ctx->route = -2;
+    ctx->route = HTTP_ROUTE_OTHER;
     if (!path) {
         http_error(res, HTTP_NOT_FOUND, "not_found", NULL,
                    "this service lives under %s/", s->cfg->base_path);
@@ -305,7 +306,8 @@ static void route_request(struct http_server *s, struct request_ctx *ctx,
     if (ctx->bad_params)
         return;
     if (req->nsegments >= 1 && strcmp(req->segments[0], "api") == 0) {
-        if (atomic_load(&s->stopping)) {
+        /* A request that arrived before shutdown began still runs. */
+        if (ctx->after_stop) {
             http_error(res, HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
                        "the service is shutting down");
             return;
@@ -317,7 +319,7 @@ static void route_request(struct http_server *s, struct request_ctx *ctx,
         serve_metrics(s, ctx);
         return;
     }
-    ctx->route = -1;
+    ctx->route = HTTP_ROUTE_STATIC;
     if (req->method == HTTP_OPTIONS) {
         http_set_header(res, "Allow", "GET, HEAD, OPTIONS");
         res->status = HTTP_NO_CONTENT;
@@ -500,7 +502,8 @@ static struct request_ctx *ctx_new(struct http_server *s,
     ctx->res.arena = &ctx->arena;
     buf_init(&ctx->res.body, (size_t)1 << 30);
     ctx->res.status = HTTP_INTERNAL_ERROR;
-    ctx->route = -2;
+    ctx->route = HTTP_ROUTE_OTHER;
+    ctx->after_stop = atomic_load(&s->stopping);
     atomic_fetch_add(&s->in_flight, 1);
     return ctx;
 }

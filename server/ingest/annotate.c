@@ -130,8 +130,14 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
                                          ids[r->mentions[m].entity]);
     }
 
-    if (rc == DB_OK)
-        rc = db_entities_refresh(db, ids, r->nentities);
+    /* Each corpus entity once, though two local ones may map to it. */
+    for (size_t i = 0; i < r->nentities && rc == DB_OK; i++) {
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = ids[j] != ids[i];
+        if (first)
+            rc = db_entity_tally(db, ids[i], article_id, +1);
+    }
     if (rc == DB_OK)
         rc = consolidate_events(db, article_id, body, cp, r, timex_ids, ids);
     if (rc == DB_OK)
@@ -154,14 +160,19 @@ int annotate_remove(struct db *db, int64_t article_id)
         rc = db_article_events(db, article_id, &events, &nevents);
     if (rc == DB_OK)
         rc = db_article_groups(db, article_id, &groups, &ngroups);
+    /* Take the article's share out of the counts while its rows exist. */
+    for (size_t i = 0; i < nentities && rc == DB_OK; i++)
+        rc = db_entity_tally(db, entities[i], article_id, -1);
+    if (rc == DB_OK)
+        rc = db_events_untally(db, article_id);
     if (rc == DB_OK)
         rc = db_annotations_clear(db, article_id);
     if (rc == DB_OK)
-        rc = db_claim_groups_refresh(db, groups, ngroups);
+        rc = db_claim_groups_recount(db, groups, ngroups);
     if (rc == DB_OK)
-        rc = db_events_refresh(db, events, nevents);
+        rc = db_events_recount(db, events, nevents);
     if (rc == DB_OK)
-        rc = db_entities_refresh(db, entities, nentities);
+        rc = db_entities_prune(db, entities, nentities);
     free(entities);
     free(events);
     free(groups);

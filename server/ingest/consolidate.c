@@ -33,42 +33,23 @@ static char *short_label(const char *text, size_t len)
     return s;
 }
 
-/* Distinct entity ids of the mentions inside [start, end). */
+/* The entity id of each mention inside [start, end). */
 static size_t entities_in(const struct ex_result *r, const int64_t *ids,
                           uint32_t start, uint32_t end, int64_t *out)
 {
     size_t n = 0;
 
-    for (size_t i = 0; i < r->nmentions; i++) {
-        const struct ex_mention *m = &r->mentions[i];
-        if (m->start < start || m->end > end)
-            continue;
-        int64_t id = ids[m->entity];
-        bool seen = false;
-        for (size_t j = 0; j < n && !seen; j++)
-            seen = out[j] == id;
-        if (!seen)
-            out[n++] = id;
-    }
+    for (size_t i = 0; i < r->nmentions; i++)
+        if (r->mentions[i].start >= start && r->mentions[i].end <= end)
+            out[n++] = ids[r->mentions[i].entity];
     return n;
-}
-
-static void add_id(int64_t **ids, size_t *n, size_t *cap, int64_t id)
-{
-    for (size_t i = 0; i < *n; i++)
-        if ((*ids)[i] == id)
-            return;
-    *ids = xgrow(*ids, sizeof(**ids), *n + 1, cap);
-    (*ids)[(*n)++] = id;
 }
 
 int consolidate_events(struct db *db, int64_t article_id, const char *body,
                        const uint32_t *cp, const struct ex_result *r,
                        const int64_t *timex_ids, const int64_t *entity_ids)
 {
-    int64_t *touched = NULL, *ents = xmalloc((r->nmentions + 1) *
-                                             sizeof(*ents));
-    size_t ntouched = 0, cap = 0;
+    int64_t *ents = xmalloc((r->nmentions + 1) * sizeof(*ents));
     int rc = DB_OK;
 
     for (size_t i = 0; i < r->ntimexes && rc == DB_OK; i++) {
@@ -101,15 +82,20 @@ int consolidate_events(struct db *db, int64_t article_id, const char *body,
                 t->label, &event);
         if (rc == DB_OK) {
             char *sentence = xstrndup(body + s->start, s->end - s->start);
-            rc = db_event_add_mention(db, event, article_id, timex_ids[i],
-                                      cp[s->start], cp[s->end], sentence);
+            struct db_event_mention em = {
+                .event_id = event,
+                .article_id = article_id,
+                .timex_id = timex_ids[i],
+                .sentence_start = cp[s->start],
+                .sentence_end = cp[s->end],
+                .sentence_text = sentence,
+                .entities = ents,
+                .nentities = nents,
+            };
+            rc = db_event_add_mention(db, &em);
             free(sentence);
-            add_id(&touched, &ntouched, &cap, event);
         }
     }
-    if (rc == DB_OK)
-        rc = db_events_refresh(db, touched, ntouched);
-    free(touched);
     free(ents);
     return rc;
 }
@@ -147,8 +133,6 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
                        const struct ex_result *r, const int64_t *claim_ids)
 {
     int64_t *groups = xcalloc(r->nclaims + 1, sizeof(*groups));
-    int64_t *touched = NULL;
-    size_t ntouched = 0, cap = 0;
     int rc = DB_OK;
 
     for (size_t i = 0; i < r->nclaims && rc == DB_OK; i++) {
@@ -181,12 +165,8 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
             free(label);
         }
         if (rc == DB_OK)
-            rc = db_claim_set_group(db, claim_ids[i], groups[i]);
-        add_id(&touched, &ntouched, &cap, groups[i]);
+            rc = db_claim_join_group(db, claim_ids[i], groups[i]);
     }
-    if (rc == DB_OK)
-        rc = db_claim_groups_refresh(db, touched, ntouched);
-    free(touched);
     free(groups);
     return rc;
 }

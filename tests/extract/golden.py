@@ -17,11 +17,19 @@ import subprocess
 import sys
 
 
-def project(items, keys):
+def project(items, keys, subkeys=None):
     if not keys:
         return items
-    return [{k: it.get(k) for k in keys} if isinstance(it, dict) else it
-            for it in items]
+    subkeys = subkeys or {}
+
+    def narrow(k, v):
+        # A nested object is reduced to the keys the expected ones use.
+        if isinstance(v, dict) and k in subkeys:
+            return {sk: v.get(sk) for sk in subkeys[k]}
+        return v
+
+    return [{k: narrow(k, it.get(k)) for k in keys} if isinstance(it, dict)
+            else it for it in items]
 
 
 def main():
@@ -43,11 +51,15 @@ def main():
             if layer in ('published', 'title', 'comment'):
                 continue
             n += 1
-            keys = []
+            keys, subkeys = [], {}
             for it in expected:
                 if isinstance(it, dict):
                     keys += [k for k in it if k not in keys]
-            have = project(got.get(layer, []), keys)
+                    for k, v in it.items():
+                        if isinstance(v, dict):
+                            sub = subkeys.setdefault(k, [])
+                            sub += [sk for sk in v if sk not in sub]
+            have = project(got.get(layer, []), keys, subkeys)
             if have == expected:
                 print(f'ok {n} - {name} {layer}')
                 continue

@@ -1,0 +1,469 @@
+"""test_writes.py - POST and DELETE /api/v1/articles: authorisation (401,
+403 with no token and with --read-only), body limits (413), media types
+(415), batches with a bad article, NDJSON, invalid bodies, duplicates, and
+what a delete removes.
+
+usage: test_writes.py PATH/TO/dossier
+"""
+
+import json
+
+from harness import AUTH, Server, Tap, article
+
+tap = Tap()
+srv = Server(tap.binary)
+NDJSON = {'Content-Type': 'application/x-ndjson'}
+
+
+def count():
+    return srv.json('/api/v1/health')['articles']
+
+
+def post(body, headers=None):
+    return srv.post('/api/v1/articles', body, dict(AUTH, **(headers or {})))
+
+
+@tap.test
+def post_one(t):
+    a = article('The port of Ostrava-Lhota reopened on Tuesday after a '
+                'two-day strike by 450 dock workers, the union said.',
+                title='Port reopens', source='Test Wire',
+                published='2022-02-01', url='https://example.org/port',
+                external_id='wire-0001', extra_field={'ignored': True})
+    n = count()
+    r = post(a)
+    doc = t.json_ok(r, 'POST one article', 201)
+    if doc is None:
+        return
+    t.ok(set(doc) >= {'created', 'duplicates', 'errors'},
+         'result has created, duplicates, errors', doc)
+    t.eq((len(doc['created']), doc['duplicates'], doc['errors']),
+         (1, [], []), 'one created, no duplicates, no errors')
+    t.eq(count(), n + 1, 'health counts the new article')
+    new = doc['created'][0]
+    got = srv.json('/api/v1/articles/%d' % new)
+    for k in ('title', 'source', 'published', 'url', 'external_id', 'body'):
+        t.eq(got[k], a[k], 'stored %s' % k)
+    t.ok(isinstance(got['word_count'], int) and
+         15 <= got['word_count'] <= 20,
+         'word_count computed', got['word_count'])
+    t.ok('extra_field' not in got, 'other fields are ignored')
+    loc = r.header('Location')
+    t.ok(loc is None or loc.startswith('/api/v1/articles'),
+         'Location (if any) points into the API', loc)
+    ann = srv.json('/api/v1/articles/%d/annotations' % new)
+    t.ok(ann['timexes'] or ann['entities'],
+         'needs extraction: annotations exist right after the 201')
+    r = post({'body': 'Officials met on Jan. 5, 2022 at noon in a tented '
+                      'hall outside the capital.',
+              'published': '2022-01-05T10:00:00Z'})
+    if t.status(r, 201, 'POST with a full timestamp published'):
+        got = srv.json('/api/v1/articles/%d' % r.json()['created'][0])
+        t.eq(got['published'], '2022-01-05T10:00:00Z',
+             'full published timestamp stored')
+        t.eq((got['title'], got['source'], got['url'], got['external_id']),
+             (None, None, None, None), 'absent fields are null')
+
+
+@tap.test
+def post_batch_with_errors(t):
+    n = count()
+    batch = [
+        article('Batch story one: the regional council approved a budget '
+                'of 12 million euros on Monday.'),
+        {'title': 'no body at all'},
+        article('Batch story three: forty hikers were rescued from the '
+                'ridge by helicopter crews overnight.'),
+        article(''),
+        {'body': 42},
+        article('Batch story six: the ferry service resumes next week.',
+                published='yesterday'),
+        'not an object',
+        article('Batch story eight: a new library opened in the old mill.'),
+    ]
+    r = post(batch)
+    doc = t.json_ok(r, 'batch with bad articles', 201)
+    if doc is None:
+        return
+    bad = sorted(e['index'] for e in doc['errors'])
+    t.eq(bad, [1, 3, 4, 5, 6], 'errors[] name the bad indexes')
+    t.ok(all(e.get('code') == 'invalid_article' and
+             isinstance(e.get('message'), str) and e['message']
+             for e in doc['errors']),
+         'errors are invalid_article with a message', doc['errors'])
+    t.eq(len(doc['created']), 3, 'the three good articles are created')
+    t.eq(count(), n + 3, 'exactly three stored')
+    bodies = [srv.json('/api/v1/articles/%d' % i)['body']
+              for i in doc['created']]
+    t.eq(bodies, [batch[0]['body'], batch[2]['body'], batch[7]['body']],
+         'created ids in input order')
+    r = post([])
+    t.ok(r.status in (201, 400), 'empty array: 201 (nothing) or 400',
+         r.status)
+
+
+@tap.test
+def post_ndjson(t):
+    n = count()
+    lines = [json.dumps(article('NDJSON line %d: the tram network added '
+                                '%d stops in the northern district.'
+                                % (i, i + 2), source='Line Wire'))
+             for i in range(3)]
+    r = post('\n'.join(lines) + '\n', NDJSON)
+    doc = t.json_ok(r, 'NDJSON POST', 201)
+    if doc:
+        t.eq(len(doc['created']), 3, 'NDJSON: three created')
+    t.eq(count(), n + 3, 'NDJSON: three stored')
+    r = post('\n' + json.dumps(article('NDJSON blank lines: a bakery won '
+                                       'the county prize.')) + '\n\n',
+             NDJSON)
+    t.status(r, 201, 'NDJSON with blank lines')
+    r = post(json.dumps(article('NDJSON with a bad line: never stored.')) +
+             '\n{"body": "broken\n', NDJSON)
+    t.error(r, 400, 'invalid_json', 'NDJSON with an invalid line')
+    t.eq(count(), n + 4, 'invalid NDJSON: nothing stored')
+
+
+@tap.test
+def invalid_bodies(t):
+    n = count()
+    for body in ['{"body": "unterminated', '{"body": "x"} trailing',
+                 '[{"body": "one"}, ', 'not json', '', '\xff\xfe',
+                 '{"body": "a"}{"body": "b"}']:
+        r = post(body.encode('latin-1') if '\xff' in body else body,
+                 {'Content-Type': 'application/json'})
+        t.error(r, 400, {'invalid_json', 'invalid_article'},
+                'invalid JSON body %r' % body[:20])
+    t.eq(count(), n, 'invalid JSON: nothing stored')
+    for body in ['42', '"text"', 'null']:
+        r = post(body, {'Content-Type': 'application/json'})
+        t.ok(r.status == 400 or (r.status == 201 and r.json()['errors']),
+             'JSON %s is not an article: 400 or an error entry' % body,
+             r.status, r.body[:200])
+    t.eq(count(), n, 'no article stored from non-objects')
+
+
+@tap.test
+def text_round_trip(t):
+    body = ('Z\u00fcrich \u2014 the caf\u00e9 \u201cLa Fl\u00e8che\u201d '
+            'reopened; \u5317\u4eac and Kyiv sent \U0001F600 greetings.\n\n'
+            'Second paragraph\twith a tab.')
+    r = post(article(body, title='\u00c9t\u00e9 \u2019quotes\u2019'))
+    doc = t.json_ok(r, 'POST non-ASCII text', 201)
+    if doc:
+        got = srv.json('/api/v1/articles/%d' % doc['created'][0])
+        t.eq(got['body'], body, 'body returned exactly as stored')
+        t.eq(got['title'], '\u00c9t\u00e9 \u2019quotes\u2019',
+             'title round trip')
+        found = srv.json('/api/v1/articles', {'q': 'Z\u00fcrich'})['items']
+        t.ok(doc['created'][0] in [a['id'] for a in found],
+             'q=Z\u00fcrich finds it')
+        found = srv.json('/api/v1/articles', {'q': 'caf\u00e9'})['items']
+        t.ok(doc['created'][0] in [a['id'] for a in found],
+             'q=caf\u00e9 finds it')
+    r = post(article('NUL inside \u0000 the body: a test of the parser.'))
+    t.ok(r.status in (201, 400), 'a body with U+0000: 201 or 400, never '
+         '5xx', r.status)
+    if r.status == 201 and r.json()['created']:
+        got = srv.get('/api/v1/articles/%d' % r.json()['created'][0])
+        t.status(got, 200, 'the article with U+0000 can be read back')
+    for bad in ['2022-02-30', '2022-13-01', '22-01-01', '2022-01-01T25:00:00Z',
+                'January 5, 2022', 20220105]:
+        r = post(article('Bad date %r: the parade went ahead.' % bad,
+                         published=bad))
+        doc = r.json() if r.status == 201 else {}
+        t.ok(r.status == 201 and [e['index'] for e in doc['errors']] == [0]
+             and not doc['created'],
+             'published=%r is an invalid_article error' % bad,
+             r.status, r.body[:200])
+    for field in ('title', 'source', 'url', 'external_id'):
+        r = post(article('Wrong type of %s: a kite flew.' % field,
+                         **{field: ['not', 'a', 'string']}))
+        doc = r.json() if r.status == 201 else {}
+        t.ok(r.status == 201 and [e['index'] for e in doc['errors']] == [0],
+             '%s that is not a string: an error entry' % field,
+             r.status, r.body[:200])
+
+
+@tap.test
+def chunked_and_expect(t):
+    def chunks(data, size=100):
+        for i in range(0, len(data), size):
+            yield data[i:i + size]
+
+    body = json.dumps(article('Chunked upload: the harbour of Tarn '
+                              'welcomed a tall ship on Sunday.')).encode()
+    conn = srv.connection()
+    conn.request('POST', '/api/v1/articles', body=chunks(body),
+                 headers=dict(AUTH, **{'Content-Type': 'application/json'}),
+                 encode_chunked=True)
+    r = conn.getresponse()
+    t.eq(r.status, 201, 'Transfer-Encoding: chunked POST: 201')
+    r.read()
+    conn.close()
+    with Server(tap.binary, sample=False,
+                env={'DOSSIER_SERVER_MAX_BODY_BYTES': '2000'}) as small:
+        big = json.dumps(article('Chunked but too long. ' * 300)).encode()
+        conn = small.connection()
+        try:
+            conn.request('POST', '/api/v1/articles', body=chunks(big),
+                         headers=dict(AUTH, **{
+                             'Content-Type': 'application/json'}),
+                         encode_chunked=True)
+            r = conn.getresponse()
+            status, data = r.status, r.read()
+        except OSError as e:
+            status, data = None, str(e).encode()
+        conn.close()
+        t.eq(status, 413, 'chunked POST over max_body_bytes: 413', data)
+        t.eq(small.json('/api/v1/health')['articles'], 0,
+             'chunked 413: nothing stored')
+        conn = small.connection()
+        conn.putrequest('POST', '/api/v1/articles')
+        for k, v in dict(AUTH, **{'Content-Type': 'application/json',
+                                  'Content-Length': '5000000',
+                                  'Expect': '100-continue'}).items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        try:
+            r = conn.getresponse()
+            status = r.status
+            r.read()
+        except OSError as e:
+            status = str(e)
+        conn.close()
+        t.eq(status, 413, 'Expect: 100-continue with a too large '
+             'Content-Length: 413 before the upload')
+
+
+@tap.test
+def duplicates(t):
+    n = count()
+    first = post(article('Duplicate test: the dam released water for the '
+                         'first time in six years, engineers said.',
+                         external_id='dup-ext-1'))
+    t.status(first, 201, 'first copy')
+    first_id = first.json()['created'][0]
+    r = post(article('A different body, same external id.',
+                     external_id='dup-ext-1'))
+    doc = t.json_ok(r, 'same external_id', 201)
+    t.eq(doc and (doc['created'], doc['duplicates']),
+         ([], [{'index': 0, 'id': first_id}]),
+         'same external_id is a duplicate of the first')
+    r = post(article('Duplicate test: the dam released water for the '
+                     'first time in six years, engineers said.'))
+    doc = r.json()
+    t.eq((doc['created'], doc['duplicates']),
+         ([], [{'index': 0, 'id': first_id}]),
+         'same body without external_id is a duplicate')
+    r = post(article('  Duplicate test: the dam released water for the\n'
+                     'first  time in six years, engineers said.\n'))
+    doc = r.json()
+    t.eq((doc['created'], doc['duplicates']),
+         ([], [{'index': 0, 'id': first_id}]),
+         'same body up to whitespace is a duplicate (normalised)')
+    body = 'In-batch duplicate: the choir sang at the harvest festival.'
+    r = post([article(body), article('Unrelated: snow closed the pass.'),
+              article(body)])
+    doc = r.json()
+    t.eq(len(doc['created']), 2, 'batch: two created')
+    t.eq(doc['duplicates'], [{'index': 2, 'id': doc['created'][0]}],
+         'batch: the repeat points at the first copy')
+    t.eq(count(), n + 3, 'duplicates are not stored')
+
+
+@tap.test
+def delete(t):
+    body = ('Councillor Theodora Quillfeather of Marrowby said on Friday '
+            'that the Quillfeather Institute would close.')
+    r = post(article(body, source='Only Here'))
+    new = r.json()['created'][0]
+    ann = srv.json('/api/v1/articles/%d/annotations' % new)
+    ents = {e['entity_id'] for e in ann['entities']}
+    n = count()
+    r = srv.delete('/api/v1/articles/%d' % new)
+    t.error(r, 401, 'unauthorized', 'DELETE without a token')
+    r = srv.delete('/api/v1/articles/%d' % new, AUTH)
+    t.status(r, 204, 'DELETE')
+    t.eq(r.body, b'', '204 has no body')
+    t.eq(count(), n - 1, 'one article fewer')
+    t.error(srv.get('/api/v1/articles/%d' % new), 404, 'not_found',
+            'GET after DELETE')
+    t.error(srv.get('/api/v1/articles/%d/annotations' % new), 404,
+            'not_found', 'annotations after DELETE')
+    t.error(srv.delete('/api/v1/articles/%d' % new, AUTH), 404, 'not_found',
+            'DELETE twice')
+    t.error(srv.delete('/api/v1/articles/abc', AUTH), 404, 'not_found',
+            'DELETE a non-numeric id')
+    sources = [s['source'] for s in srv.json('/api/v1/sources')['items']]
+    t.ok('Only Here' not in sources, 'its only outlet is gone from sources')
+    t.ok(ents, 'needs extraction: the deleted article had entities')
+    for e in ents:
+        r = srv.get('/api/v1/entities/%d' % e)
+        t.ok(r.status == 404 or r.json()['article_count'] >= 1,
+             'entity %d: gone, or still mentioned elsewhere' % e)
+        if r.status == 200:
+            arts = srv.json('/api/v1/entities/%d/articles' % e)['items']
+            t.ok(new not in [a['id'] for a in arts],
+                 'entity %d no longer lists the deleted article' % e)
+    claims = srv.json('/api/v1/claims', {'article': new})['items']
+    t.eq(claims, [], 'no claims of the deleted article')
+    t.eq(srv.json('/api/v1/articles', {'source': 'Only Here'})['total'], 0,
+         'not listed any more')
+    r = post(article(body, source='Only Here'))
+    t.eq(len(r.json()['created']), 1,
+         'the same body can be posted again after a delete')
+
+
+@tap.test
+def writes_update_entities_and_groups(t):
+    with Server(tap.binary) as s:
+        putin = [e for e in s.json('/api/v1/entities', {'q': 'putin'})[
+            'items'] if e['name'] == 'Vladimir Putin']
+        if not t.ok(putin, 'needs extraction: "Vladimir Putin"'):
+            return
+        before = putin[0]
+        r = s.post('/api/v1/articles', [
+            article('Vladimir Putin met Margarethe Vollenweider in Sochi on '
+                    'Monday. Putin said the talks were useful.'),
+            article('Margarethe Vollenweider flew home from Sochi on '
+                    'Tuesday, her office said.'),
+            article('Margarethe Vollenweider will visit Oslo in March.',
+                    source='Nordic Wire')], AUTH)
+        new = r.json()['created']
+        after = s.json('/api/v1/entities/%d' % before['id'])
+        t.eq(after['article_count'], before['article_count'] + 1,
+             'a POST mentioning Putin: article_count + 1')
+        t.ok(after['mention_count'] >= before['mention_count'] + 2,
+             'and mention_count + 2', before['mention_count'],
+             after['mention_count'])
+        t.eq(after['source_count'], before['source_count'] + 1,
+             'an article without a source counts as an outlet of its own')
+        vol = [e for e in s.json('/api/v1/entities', {'q': 'margarethe'})[
+            'items'] if e['name'] == 'Margarethe Vollenweider']
+        t.ok(vol and vol[0]['article_count'] == 3 and
+             vol[0]['source_count'] == 3,
+             'needs extraction: a new person in 3 articles, 3 outlets '
+             '(two without a source)', vol)
+        s.delete('/api/v1/articles/%d' % new[0], AUTH)
+        again = s.json('/api/v1/entities/%d' % before['id'])
+        t.eq((again['article_count'], again['mention_count'],
+              again['source_count']),
+             (before['article_count'], before['mention_count'],
+              before['source_count']), 'DELETE restores the counts')
+        related = [x['name'] for x in again['related']]
+        t.ok('Margarethe Vollenweider' not in related,
+             'DELETE removes the co-mention from related', related)
+        # Claim groups: delete an article carrying a grouped claim.
+        groups = s.json('/api/v1/claim-groups', {'limit': 100})['items']
+        multi = [g for g in groups if len({c['article_id']
+                                           for c in g['claims']}) >= 2]
+        if not t.ok(multi, 'needs extraction: a group over 2+ articles'):
+            return
+        g = multi[0]
+        gone = g['claims'][0]['article_id']
+        s.delete('/api/v1/articles/%d' % gone, AUTH)
+        r = s.get('/api/v1/claim-groups/%d' % g['id'])
+        if r.status == 200:
+            g2 = r.json()
+            t.ok(all(c['article_id'] != gone for c in g2['claims']),
+                 'the group lost the deleted article\'s claims')
+            t.eq(g2['source_count'], len(g2['sources']),
+                 'source_count = len(sources) after the delete')
+            t.ok(g2['source_count'] <= g['source_count'],
+                 'source_count did not grow')
+        else:
+            t.error(r, 404, 'not_found', 'the group is gone with its claims')
+        left = [c for grp in s.json('/api/v1/claim-groups',
+                                    {'limit': 100})['items']
+                for c in grp['claims'] if c['article_id'] == gone]
+        t.eq(left, [], 'no group lists a claim of the deleted article')
+
+
+@tap.test
+def auth(t):
+    a = article('Auth test: the observatory named a comet after a pupil.')
+    n = count()
+    for headers, name in [({}, 'no Authorization'),
+                          ({'Authorization': 'Bearer wrong'}, 'wrong token'),
+                          ({'Authorization': 'Bearer secre'}, 'prefix'),
+                          ({'Authorization': 'Bearer secretx'}, 'longer'),
+                          ({'Authorization': 'Basic c2VjcmV0'}, 'Basic'),
+                          ({'Authorization': 'secret'}, 'no scheme'),
+                          ({'Authorization': 'Bearer '}, 'empty token')]:
+        r = srv.post('/api/v1/articles', a, headers)
+        t.error(r, 401, 'unauthorized', 'POST with %s' % name)
+        t.ok(r.header('WWW-Authenticate') is None or
+             'Bearer' in r.header('WWW-Authenticate'),
+             'POST with %s: WWW-Authenticate names Bearer' % name)
+    t.eq(count(), n, 'nothing stored without the token')
+    r = srv.post('/api/v1/articles', a, {'Authorization': 'bearer secret'})
+    t.ok(r.status in (201, 401), 'lower-case scheme: 201 or 401', r.status)
+
+
+@tap.test
+def media_types_and_size(t):
+    n = count()
+    a = json.dumps(article('Media type test: the orchard harvest was '
+                           'early this year.'))
+    for ctype in ['text/plain', 'application/x-www-form-urlencoded',
+                  'multipart/form-data; boundary=x', 'application/xml']:
+        r = post(a, {'Content-Type': ctype})
+        t.error(r, 415, 'unsupported_media_type', 'POST as %s' % ctype)
+    r = srv.request('POST', '/api/v1/articles', body=a.encode(),
+                    headers=dict(AUTH))
+    t.error(r, 415, 'unsupported_media_type', 'POST without Content-Type')
+    t.eq(count(), n, '415: nothing stored')
+    r = post(a, {'Content-Type': 'application/json; charset=utf-8'})
+    t.status(r, 201, 'application/json with charset accepted')
+    with Server(tap.binary, sample=False,
+                env={'DOSSIER_SERVER_MAX_BODY_BYTES': '2000'}) as small:
+        big = json.dumps(article('Long body. ' * 400))
+        r = small.post('/api/v1/articles', big,
+                       dict(AUTH, **{'Content-Type': 'application/json'}))
+        t.error(r, 413, 'body_too_large', 'POST over max_body_bytes')
+        t.eq(small.json('/api/v1/health')['articles'], 0,
+             '413: nothing stored')
+        ok = json.dumps(article('Short body under the limit.'))
+        r = small.post('/api/v1/articles', ok,
+                       dict(AUTH, **{'Content-Type': 'application/json'}))
+        t.status(r, 201, 'POST under max_body_bytes')
+
+
+@tap.test
+def writes_disabled(t):
+    a = article('Disabled test: a lighthouse keeper retired after 40 years.')
+    with Server(tap.binary, token=None) as nowrite:
+        for headers in ({}, AUTH):
+            r = nowrite.post('/api/v1/articles', a, headers)
+            t.error(r, 403, 'writes_disabled',
+                    'no token configured, POST %s' % ('with' if headers
+                                                      else 'without'))
+        t.error(nowrite.delete('/api/v1/articles/1', AUTH), 403,
+                'writes_disabled', 'no token configured, DELETE')
+        t.eq(nowrite.json('/api/v1/health')['articles'], 5,
+             'nothing stored or deleted')
+    with Server(tap.binary, args=['--read-only']) as ro:
+        t.error(ro.post('/api/v1/articles', a, AUTH), 403, 'writes_disabled',
+                '--read-only, POST with the token')
+        t.error(ro.delete('/api/v1/articles/1', AUTH), 403, 'writes_disabled',
+                '--read-only, DELETE with the token')
+        t.status(ro.get('/api/v1/articles/1'), 200, '--read-only still reads')
+        t.eq(ro.json('/api/v1/health')['articles'], 5,
+             '--read-only: nothing changed')
+    with Server(tap.binary, env={'DOSSIER_DATABASE_READ_ONLY': 'true'}) as ro:
+        t.error(ro.post('/api/v1/articles', a, AUTH), 403, 'writes_disabled',
+                'DOSSIER_DATABASE_READ_ONLY=true, POST')
+    with Server(tap.binary, token=None, config='[security]\nwrite_token_file '
+                '= token.txt\n', start=False) as tf:
+        with open(tf.dir + '/token.txt', 'w') as f:
+            f.write('filetoken\n')
+        tf.start()
+        r = tf.post('/api/v1/articles', a,
+                    {'Authorization': 'Bearer filetoken'})
+        t.status(r, 201, 'write_token_file: its token (newline trimmed)')
+        r = tf.post('/api/v1/articles', a, AUTH)
+        t.error(r, 401, 'unauthorized', 'write_token_file: another token')
+
+
+tap.main()

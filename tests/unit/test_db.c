@@ -1,0 +1,1601 @@
+/*
+ * test_db.c - the storage layer on temporary files: opening, migrations
+ * and pragmas; article insert with duplicate detection, get, list in every
+ * order with keyset and offset paging, filters, counts, delete, full-text
+ * search with snippets, sources and volume; entity upkeep; the JSON reads
+ * of entities, annotations and claims; claim groups and timeline events;
+ * transactions, read-only handles, the connection pool and deadlines.
+ */
+#include <jansson.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/dates.h"
+#include "core/ftsq.h"
+#include "core/jsonw.h"
+#include "db/db.h"
+#include "db/db_articles.h"
+#include "db/db_read.h"
+#include "db/db_write.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/dossier-test-db-XXXXXX";
+static char path[256];
+
+/* The articles of every test, by id (1-based: row i is id i + 1). */
+static const struct db_article_new articles[] = {
+    {"a1", "Reuters", "Putin warns NATO", "2021-12-01", "https://x.test/1",
+     "Russian President Vladimir Putin warned NATO against expansion.", "h1",
+     8},
+    {"a2", "AP", "Biden and Putin to talk", "2021-12-15", NULL,
+     "Joe Biden and Vladimir Putin will speak by video.", "h2", 9},
+    {NULL, "Reuters", "Troops gather", "2021-12-15T08:00:00Z", NULL,
+     "Satellite images show troops gathering near the border.", "h3", 8},
+    {"a4", "AP", "Late night statement", "2021-12-15T23:59:59Z", NULL,
+     "The Kremlin issued a statement shortly before midnight.", "h4", 8},
+    {"a5", NULL, "A blog post", "2021-12-16", NULL,
+     "An independent writer summarised the week of diplomacy.", "h5", 8},
+    {"a6", "BBC", "Undated explainer", NULL, NULL,
+     "An explainer about the history of the zeppelinophile treaty.", "h6", 9},
+    {"a7", "Reuters", "Year-end talks", "2021-12-31", NULL,
+     "Officials prepared for talks in Geneva next month.", "h7", 8},
+    {"a8", "AP", "Geneva talks begin", "2022-01-01T00:00:00Z", NULL,
+     "Diplomats arrived for the first round of security talks.", "h8", 9},
+    {"a9", "AP", "Second report", "2021-12-15", NULL,
+     "A second report from the same day about the buildup.", "h9", 10},
+    {"a10", "BBC", "November recap", "2021-11-30", NULL,
+     "A recap of November events in Eastern Europe.", "h10", 9},
+};
+
+#define NARTICLES ((int64_t)(sizeof(articles) / sizeof(*articles)))
+
+struct seen {
+    int64_t ids[64];
+    size_t n;
+    char last_published[40];
+    int64_t last_id;
+    bool scored;
+    struct db_article first; /* its pointers dangle: read scalars only */
+    char title[64], body[256], snippet[256];
+};
+
+static int collect(void *ctx, const struct db_article *a)
+{
+    struct seen *s = ctx;
+
+    if (s->n == 0) {
+        s->first = *a;
+        snprintf(s->title, sizeof(s->title), "%s", a->title ? a->title : "");
+        snprintf(s->body, sizeof(s->body), "%.*s", (int)a->body_len,
+                 a->body ? a->body : "");
+        snprintf(s->snippet, sizeof(s->snippet), "%s",
+                 a->snippet ? a->snippet : "");
+    }
+    if (s->n < 64)
+        s->ids[s->n] = a->id;
+    s->n++;
+    snprintf(s->last_published, sizeof(s->last_published), "%s",
+             a->published ? a->published : "");
+    s->last_id = a->id;
+    s->scored = a->has_score && a->score > 0;
+    return 0;
+}
+
+/* "3,1,2" from the ids seen, for comparisons. */
+static const char *ids_text(const struct seen *s)
+{
+    static char text[512];
+    size_t n = 0;
+
+    text[0] = '\0';
+    for (size_t i = 0; i < s->n && i < 64; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%lld",
+                              i ? "," : "", (long long)s->ids[i]);
+    return text;
+}
+
+static const char *list_ids(struct db *db, const struct db_article_query *q)
+{
+    struct seen s = {0};
+
+    if (db_articles_list(db, q, collect, &s) != DB_OK)
+        return "error";
+    return ids_text(&s);
+}
+
+static int64_t count(struct db *db, const struct db_article_query *q,
+                     int64_t cap)
+{
+    int64_t n = -1;
+
+    if (db_articles_count(db, q, cap, &n) != DB_OK)
+        return -1;
+    return n;
+}
+
+static void test_open(void)
+{
+    struct db *db = NULL;
+    char err[512], other[300];
+    sqlite3 *raw;
+
+    snprintf(other, sizeof(other), "%s/missing.db", tmpdir);
+    err[0] = '\0';
+    ok(db_open(other, 0, &db, err, sizeof(err)) == DB_ERROR && db == NULL &&
+           strstr(err, "missing.db"),
+       "opening a missing file without CREATE fails, naming it");
+    ok(access(other, F_OK) != 0, "and creates nothing");
+
+    ok(db_open(path, DB_OPEN_CREATE, &db, err, sizeof(err)) == DB_OK,
+       "DB_OPEN_CREATE creates a database");
+    ok(db_schema_latest() >= 1, "at least one migration is compiled in");
+    is_int(db_schema_version(db), db_schema_latest(),
+           "the schema version is the latest migration");
+    ok(!db_is_readonly(db), "a writable handle");
+    is_int(db_generation(db), 0, "a new corpus is generation 0");
+    db_close(db);
+
+    ok(db_open(path, DB_OPEN_CREATE, &db, err, sizeof(err)) == DB_OK &&
+           db_schema_version(db) == db_schema_latest(),
+       "reopening with CREATE migrates nothing");
+    db_close(db);
+
+    sqlite3_open(path, &raw);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL);
+    sqlite3_step(st);
+    is_str((const char *)sqlite3_column_text(st, 0), "wal",
+           "the file is in WAL mode");
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+
+    /* A SQLite file that is not a dossier database. */
+    snprintf(other, sizeof(other), "%s/foreign.db", tmpdir);
+    sqlite3_open(other, &raw);
+    sqlite3_exec(raw, "CREATE TABLE x(y)", NULL, NULL, NULL);
+    sqlite3_close(raw);
+    ok(db_open(other, 0, &db, err, sizeof(err)) == DB_ERROR &&
+           strstr(err, "not a dossier database"),
+       "a foreign SQLite file is refused without CREATE");
+
+    /* A database from a newer binary. */
+    sqlite3_open(other, &raw);
+    sqlite3_exec(raw, "PRAGMA user_version = 9999", NULL, NULL, NULL);
+    sqlite3_close(raw);
+    ok(db_open(other, DB_OPEN_CREATE, &db, err, sizeof(err)) == DB_ERROR &&
+           strstr(err, "newer"),
+       "a schema newer than the binary is refused");
+    unlink(other);
+    snprintf(other, sizeof(other), "%s/foreign.db-wal", tmpdir);
+    unlink(other);
+    snprintf(other, sizeof(other), "%s/foreign.db-shm", tmpdir);
+    unlink(other);
+}
+
+static void test_insert(struct db *db)
+{
+    int64_t id = 0;
+    int ok_all = 1;
+
+    ok(db_begin(db) == DB_OK, "BEGIN");
+    for (int64_t i = 0; i < NARTICLES; i++)
+        ok_all = ok_all && db_articles_insert(db, &articles[i], &id) == DB_OK &&
+                 id == i + 1;
+    ok(db_bump_generation(db) == DB_OK, "bump the generation");
+    ok(db_commit(db) == DB_OK, "COMMIT");
+    ok(ok_all, "%lld articles inserted with ids 1..%lld", (long long)NARTICLES,
+       (long long)NARTICLES);
+    is_int(db_generation(db), 1, "the generation went up");
+
+    struct db_article_new dup = articles[0];
+    dup.body = "A different body under the same external id.";
+    dup.body_hash = "other-hash";
+    id = 0;
+    is_int(db_articles_insert(db, &dup, &id), DB_DUPLICATE,
+           "same external_id is a duplicate");
+    is_int(id, 1, "with the stored id");
+
+    dup = articles[2];
+    dup.external_id = NULL;
+    dup.title = "Another title";
+    id = 0;
+    is_int(db_articles_insert(db, &dup, &id), DB_DUPLICATE,
+           "same body hash without external_id is a duplicate");
+    is_int(id, 3, "with the stored id");
+    is_int(db_articles_duplicate(db, "nope", "nope", &id), DB_NOT_FOUND,
+           "an unknown article is not a duplicate");
+    is_int(db_articles_duplicate(db, NULL, "h7", &id), DB_DUPLICATE,
+           "db_articles_duplicate by hash");
+    is_int(id, 7, "finds its id");
+
+    int64_t total = 0;
+    ok(db_articles_total(db, &total) == DB_OK && total == NARTICLES,
+       "duplicates stored nothing");
+
+    /* Only a uniqueness conflict is a duplicate; other constraints fail. */
+    struct db_article_new no_body = {"nobody", NULL, NULL,          NULL,
+                                     NULL,     NULL, "hash-nobody", 0};
+    int rc = db_articles_insert(db, &no_body, &id);
+    ok(rc != DB_OK && rc != DB_DUPLICATE,
+       "an article without a body is an error, not a duplicate (%d)", rc);
+    struct db_mention_row orphan = {9999, 9999, 0, 1, 0, "x", "person"};
+    rc = db_mention_insert(db, &orphan);
+    ok(rc != DB_OK && rc != DB_DUPLICATE,
+       "a mention of no article is an error, not a duplicate (%d)", rc);
+
+    /* Rolled back inserts vanish. */
+    struct db_article_new gone = {"gone",       "AP", "t",
+                                  "2021-12-20", NULL, "rolled back body",
+                                  "hash-gone",  3};
+    db_begin(db);
+    is_int(db_articles_insert(db, &gone, &id), DB_OK,
+           "insert in a transaction");
+    db_rollback(db);
+    is_int(db_articles_duplicate(db, "gone", "hash-gone", &id), DB_NOT_FOUND,
+           "rollback removes it");
+    db_rollback(db);
+    ok(1, "a rollback outside a transaction is harmless");
+}
+
+static void test_get(struct db *db)
+{
+    struct seen s = {0};
+
+    is_int(db_articles_get(db, 1, collect, &s), DB_OK, "get article 1");
+    is_str(s.title, "Putin warns NATO", "title");
+    is_str(s.body, articles[0].body, "the whole body");
+    is_int(s.first.body_len, strlen(articles[0].body), "body_len");
+    is_int(s.first.word_count, 8, "word_count");
+    ok(!s.first.has_score && s.first.snippet == NULL, "no score, no snippet");
+    is_int(db_articles_get(db, 999, collect, &s), DB_NOT_FOUND,
+           "an unknown id is DB_NOT_FOUND");
+    is_int(s.n, 1, "and calls nothing");
+}
+
+/* Copy the fields a get callback sees that the test checks later. */
+struct got {
+    char external_id[16], source[16], published[32], url[32], ingested[32];
+};
+
+static int keep(void *ctx, const struct db_article *a)
+{
+    struct got *g = ctx;
+
+    snprintf(g->external_id, sizeof(g->external_id), "%s",
+             a->external_id ? a->external_id : "(null)");
+    snprintf(g->source, sizeof(g->source), "%s",
+             a->source ? a->source : "(null)");
+    snprintf(g->published, sizeof(g->published), "%s",
+             a->published ? a->published : "(null)");
+    snprintf(g->url, sizeof(g->url), "%s", a->url ? a->url : "(null)");
+    snprintf(g->ingested, sizeof(g->ingested), "%s",
+             a->ingested_at ? a->ingested_at : "(null)");
+    return 0;
+}
+
+static void test_get_fields(struct db *db)
+{
+    struct got g;
+
+    db_articles_get(db, 1, keep, &g);
+    ok(strcmp(g.external_id, "a1") == 0 && strcmp(g.source, "Reuters") == 0 &&
+           strcmp(g.published, "2021-12-01") == 0 &&
+           strcmp(g.url, "https://x.test/1") == 0,
+       "get returns the stored metadata");
+    ok(date_valid_published(g.ingested) && strlen(g.ingested) == 20,
+       "ingested_at is a UTC timestamp (%s)", g.ingested);
+    db_articles_get(db, 6, keep, &g);
+    ok(strcmp(g.published, "(null)") == 0 && strcmp(g.url, "(null)") == 0,
+       "absent fields are NULL");
+    db_articles_get(db, 3, keep, &g);
+    is_str(g.external_id, "(null)", "no external_id is NULL");
+}
+
+static void test_orders(struct db *db)
+{
+    struct db_article_query q = {.sort = DB_SORT_ID, .limit = 100};
+    static const char *const by_date_desc = "8,7,5,4,3,9,2,1,10,6";
+    static const char *const by_date_asc = "6,10,1,2,9,3,4,5,7,8";
+
+    is_str(list_ids(db, &q), "1,2,3,4,5,6,7,8,9,10", "sort by id");
+    q.sort = DB_SORT_PUBLISHED_DESC;
+    is_str(list_ids(db, &q), by_date_desc,
+           "newest first, ties by id descending, undated last");
+    q.sort = DB_SORT_PUBLISHED_ASC;
+    is_str(list_ids(db, &q), by_date_asc, "oldest first");
+    q.sort = DB_SORT_RELEVANCE;
+    is_str(list_ids(db, &q), by_date_desc,
+           "relevance without a query is newest first");
+    q.limit = 3;
+    q.sort = DB_SORT_ID;
+    is_str(list_ids(db, &q), "1,2,3", "limit");
+
+    /* Keyset paging to the end in each order. */
+    static const enum db_article_sort sorts[] = {
+        DB_SORT_ID, DB_SORT_PUBLISHED_DESC, DB_SORT_PUBLISHED_ASC};
+    static const char *const want[] = {"1,2,3,4,5,6,7,8,9,10", by_date_desc,
+                                       by_date_asc};
+    for (size_t k = 0; k < 3; k++) {
+        char all[256] = "";
+        int pages = 0;
+        struct db_article_query p = {.sort = sorts[k], .limit = 3};
+        for (;;) {
+            struct seen s = {0};
+            if (db_articles_list(db, &p, collect, &s) != DB_OK || !s.n)
+                break;
+            pages++;
+            snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+                     all[0] ? "," : "", ids_text(&s));
+            p.after.set = true;
+            p.after.id = s.last_id;
+            snprintf(p.after.published, sizeof(p.after.published), "%s",
+                     s.last_published);
+            if (pages > 10)
+                break;
+        }
+        is_str(all, want[k], "keyset pages of 3 walk order %zu to the end", k);
+        is_int(pages, 4, "in 4 pages");
+    }
+}
+
+static void test_filters(struct db *db)
+{
+    static const char *const ap[] = {"AP"};
+    static const char *const ap_bbc[] = {"AP", "BBC"};
+    static const char *const none[] = {"Nobody"};
+    struct db_article_query q = {.sort = DB_SORT_ID, .limit = 100};
+
+    q.sources = ap;
+    q.nsources = 1;
+    is_str(list_ids(db, &q), "2,4,8,9", "one source");
+    is_int(count(db, &q, 100), 4, "counted");
+    q.sources = ap_bbc;
+    q.nsources = 2;
+    is_str(list_ids(db, &q), "2,4,6,8,9,10", "two sources are OR-ed");
+    q.sources = none;
+    q.nsources = 1;
+    is_str(list_ids(db, &q), "", "an unknown source matches nothing");
+    is_int(count(db, &q, 100), 0, "counted as 0");
+    q.nsources = 0;
+
+    q.since = "2021-12-15";
+    is_str(list_ids(db, &q), "2,3,4,5,7,8,9",
+           "since is inclusive and takes that day's timestamps");
+    q.since = NULL;
+    q.until = "2021-12-15";
+    is_str(list_ids(db, &q), "1,2,3,4,9,10",
+           "until is inclusive up to 23:59:59, undated excluded");
+    q.since = "2021-12-15";
+    is_str(list_ids(db, &q), "2,3,4,9", "since = until is one day");
+    is_int(count(db, &q, 100), 4, "counted");
+    q.since = NULL;
+    q.until = "2021-12-31";
+    is_str(list_ids(db, &q), "1,2,3,4,5,7,9,10",
+           "until the year's end excludes the new year's midnight");
+    q.until = NULL;
+    q.since = "2022-01-01";
+    is_str(list_ids(db, &q), "8", "since the new year");
+    q.sources = ap;
+    q.nsources = 1;
+    q.since = "2021-12-15";
+    q.until = "2021-12-15";
+    is_str(list_ids(db, &q), "2,4,9", "source AND dates");
+    q.nsources = 0;
+    q.since = q.until = NULL;
+
+    /* Each list length is its own statement: more than the cache holds. */
+    const char *many[80];
+    char fillers[80][8];
+    bool same = true;
+    many[0] = "AP";
+    for (int i = 1; i < 80; i++) {
+        snprintf(fillers[i], sizeof(fillers[i]), "x%d", i);
+        many[i] = fillers[i];
+    }
+    q.sources = many;
+    for (size_t len = 1; len <= 80; len++) {
+        q.nsources = len;
+        same = same && count(db, &q, 100) == 4;
+    }
+    for (size_t len = 80; len >= 1; len--) {
+        q.nsources = len;
+        same = same && count(db, &q, 100) == 4;
+    }
+    ok(same, "80 statement shapes, twice, through the statement cache");
+    q.nsources = 0;
+
+    is_int(count(db, &q, 100), NARTICLES, "count without filters");
+    is_int(count(db, &q, 3), 3, "count stops at the cap");
+    int64_t total = 0;
+    ok(db_articles_total(db, &total) == DB_OK && total == NARTICLES, "total");
+
+    int64_t *ids = NULL;
+    size_t n = 0;
+    ok(db_articles_ids(db, &ids, &n) == DB_OK && n == (size_t)NARTICLES &&
+           ids[0] == 1 && ids[n - 1] == NARTICLES,
+       "db_articles_ids lists every id ascending");
+    free(ids);
+}
+
+/* Rows of a callback joined into one line. */
+struct joined {
+    char text[256];
+};
+
+static int collect_source(void *ctx, const struct db_source *s)
+{
+    struct joined *r = ctx;
+    size_t n = strlen(r->text);
+
+    snprintf(r->text + n, sizeof(r->text) - n, "%s%s=%lld", n ? " " : "",
+             s->source ? s->source : "(none)", (long long)s->article_count);
+    return 0;
+}
+
+static int collect_bucket(void *ctx, const char *date, int64_t count)
+{
+    struct joined *r = ctx;
+    size_t n = strlen(r->text);
+
+    snprintf(r->text + n, sizeof(r->text) - n, "%s%s=%lld", n ? " " : "", date,
+             (long long)count);
+    return 0;
+}
+
+static void test_sources_volume(struct db *db)
+{
+    struct joined r = {""};
+    struct db_article_query q = {.sort = DB_SORT_ID};
+    static const char *const ap[] = {"AP"};
+
+    ok(db_sources_list(db, collect_source, &r) == DB_OK, "sources list");
+    is_str(r.text, "AP=4 Reuters=3 BBC=2 (none)=1",
+           "sources by article count, no source counted too");
+
+    static const struct {
+        enum db_interval interval;
+        const char *want;
+    } cases[] = {
+        {DB_INTERVAL_DAY, "2021-11-30=1 2021-12-01=1 2021-12-15=4 "
+                          "2021-12-16=1 2021-12-31=1 2022-01-01=1"},
+        {DB_INTERVAL_WEEK, "2021-11-29=2 2021-12-13=5 2021-12-27=2"},
+        {DB_INTERVAL_MONTH, "2021-11=1 2021-12=7 2022-01=1"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        r.text[0] = '\0';
+        ok(db_articles_volume(db, &q, cases[i].interval, collect_bucket, &r) ==
+                   DB_OK &&
+               strcmp(r.text, cases[i].want) == 0,
+           "volume by interval %zu (weeks named by Monday)", i);
+        if (strcmp(r.text, cases[i].want))
+            printf("#   got \"%s\"\n", r.text);
+    }
+    q.sources = ap;
+    q.nsources = 1;
+    r.text[0] = '\0';
+    db_articles_volume(db, &q, DB_INTERVAL_DAY, collect_bucket, &r);
+    is_str(r.text, "2021-12-15=3 2022-01-01=1", "volume takes the filters");
+}
+
+/* The list for a search box query. */
+static int search(struct db *db, const char *box, enum db_article_sort sort,
+                  int64_t limit, struct db_position *after, struct seen *s)
+{
+    struct db_article_query q = {.sort = sort, .limit = limit};
+    char *match = NULL;
+    int rc;
+
+    if (ftsq_translate(box, &match) != FTSQ_OK)
+        return -100;
+    q.match = match;
+    if (after)
+        q.after = *after;
+    memset(s, 0, sizeof(*s));
+    rc = db_articles_list(db, &q, collect, s);
+    free(match);
+    return rc;
+}
+
+static void test_search(struct db *db)
+{
+    struct seen s;
+
+    ok(search(db, "geneva", DB_SORT_RELEVANCE, 10, NULL, &s) == DB_OK,
+       "search");
+    is_str(ids_text(&s), "8,7", "a title match ranks above a body match");
+    ok(s.scored, "results carry a positive score");
+    search(db, "geneva", DB_SORT_ID, 10, NULL, &s);
+    ok(strstr(s.snippet, "talks in \x02Geneva\x03 next") != NULL,
+       "the body snippet marks the match in place");
+    search(db, "geneva prepared", DB_SORT_ID, 10, NULL, &s);
+    ok(strstr(s.snippet, "\x02prepared\x03") &&
+           strstr(s.snippet, "\x02Geneva\x03"),
+       "every matched term is marked");
+
+    search(db, "talks", DB_SORT_ID, 10, NULL, &s);
+    is_str(ids_text(&s), "2,7,8", "stemmed search (talk/talks) by id");
+    search(db, "talks", DB_SORT_PUBLISHED_DESC, 10, NULL, &s);
+    is_str(ids_text(&s), "8,7,2", "search sorted newest first");
+    search(db, "putin", DB_SORT_RELEVANCE, 10, NULL, &s);
+    int64_t all = (int64_t)s.n;
+    is_int(all, 2, "putin is in two articles");
+
+    /* Offset paging of relevance results. */
+    char first[64];
+    struct db_position after = {.set = true};
+    search(db, "putin", DB_SORT_RELEVANCE, 1, NULL, &s);
+    snprintf(first, sizeof(first), "%s", ids_text(&s));
+    after.offset = 1;
+    search(db, "putin", DB_SORT_RELEVANCE, 1, &after, &s);
+    ok(s.n == 1 && strcmp(first, ids_text(&s)) != 0,
+       "offset paging gives the next result");
+    after.offset = 2;
+    search(db, "putin", DB_SORT_RELEVANCE, 1, &after, &s);
+    is_int(s.n, 0, "and then nothing");
+
+    char *match = NULL;
+    struct db_article_query q = {.sort = DB_SORT_RELEVANCE, .limit = 10};
+    ftsq_translate("zeppelinophile", &match);
+    q.match = match;
+    is_int(count(db, &q, 100), 1, "count of a search");
+    static const char *const ap[] = {"AP"};
+    q.sources = ap;
+    q.nsources = 1;
+    is_int(count(db, &q, 100), 0, "count of a search with a filter");
+    free(match);
+
+    q.match = "talks AND";
+    q.nsources = 0;
+    struct seen bad = {0};
+    is_int(db_articles_list(db, &q, collect, &bad), DB_BAD_QUERY,
+           "a malformed FTS5 expression is DB_BAD_QUERY in a list");
+    int64_t n;
+    is_int(db_articles_count(db, &q, 10, &n), DB_BAD_QUERY, "and in a count");
+    q.match = "\"talks\"";
+    is_int(db_articles_list(db, &q, collect, &bad), DB_OK,
+           "the connection works after a bad query");
+}
+
+static void test_delete(struct db *db)
+{
+    struct seen s = {0};
+    int64_t total = 0;
+
+    is_int(db_articles_delete(db, 6), DB_OK, "delete an article");
+    is_int(db_articles_delete(db, 6), DB_NOT_FOUND, "deleting it again");
+    is_int(db_articles_get(db, 6, collect, &s), DB_NOT_FOUND, "it is gone");
+    db_articles_total(db, &total);
+    is_int(total, NARTICLES - 1, "the total went down");
+    search(db, "zeppelinophile", DB_SORT_RELEVANCE, 10, NULL, &s);
+    is_int(s.n, 0, "its words left the full-text index");
+}
+
+/* Entity JSON from db_entities_get, parsed; NULL when absent. */
+static json_t *entity(struct db *db, int64_t id)
+{
+    struct buf b;
+    struct jsonw w;
+    json_t *j = NULL;
+
+    buf_init(&b, 1 << 20);
+    jw_init(&w, &b);
+    if (db_entities_get(db, id, &w) == DB_OK)
+        j = json_loadb(b.data, b.len, 0, NULL);
+    buf_release(&b);
+    return j;
+}
+
+static const char *entity_name(struct db *db, int64_t id)
+{
+    static char name[128];
+    json_t *j = entity(db, id);
+
+    snprintf(name, sizeof(name), "%s",
+             j ? json_string_value(json_object_get(j, "name")) : "(none)");
+    json_decref(j);
+    return name;
+}
+
+static int64_t entity_int(struct db *db, int64_t id, const char *field)
+{
+    json_t *j = entity(db, id);
+    int64_t v = j ? json_integer_value(json_object_get(j, field)) : -1;
+
+    json_decref(j);
+    return v;
+}
+
+static const char *entity_aliases(struct db *db, int64_t id)
+{
+    static char text[256];
+    json_t *j = entity(db, id), *a;
+    size_t i, n = 0;
+
+    text[0] = '\0';
+    json_array_foreach(j ? json_object_get(j, "aliases") : NULL, i, a) n +=
+        (size_t)snprintf(text + n, sizeof(text) - n, "%s%s", i ? "|" : "",
+                         json_string_value(a));
+    json_decref(j);
+    return text;
+}
+
+static int mention(struct db *db, int64_t article, int64_t entity_id,
+                   const char *text)
+{
+    struct db_mention_row m = {article, entity_id, 0, (int64_t)strlen(text), 0,
+                               text,    "person"};
+
+    return db_mention_insert(db, &m);
+}
+
+static void test_entities(struct db *db)
+{
+    int64_t putin = 0, other = 0, biden = 0, lonely = 0, speaker = 0, id = 0;
+
+    db_begin(db);
+    ok(db_entity_create(db, "Vladimir Putin", "person", "person:vladimir putin",
+                        &putin) == DB_OK &&
+           putin > 0,
+       "create an entity");
+    ok(db_entity_find(db, "person:vladimir putin", &id) == DB_OK && id == putin,
+       "find it by its key");
+    is_int(db_entity_find(db, "person:nobody", &id), DB_NOT_FOUND,
+           "an unknown key is DB_NOT_FOUND");
+    is_int(db_entity_create(db, "V. Putin", "person", "person:vladimir putin",
+                            &id),
+           DB_DUPLICATE, "a second entity under the same key is refused");
+    ok(db_entity_add_key(db, putin, "person:putin") == DB_OK &&
+           db_entity_find(db, "person:putin", &id) == DB_OK && id == putin,
+       "add a weaker key");
+    is_int(db_entity_add_key(db, putin, "person:putin"), DB_OK,
+           "adding it twice is ignored");
+
+    /* Mentions in three articles (Reuters, AP, no source), each tallied
+     * once stored, with a use of its surface form. */
+    static const struct {
+        int64_t article;
+        const char *text;
+    } uses[] = {
+        {1, "Vladimir Putin"}, {1, "Putin"}, {2, "Putin"}, {5, "Mr. Putin"}};
+    for (size_t i = 0; i < 4; i++) {
+        mention(db, uses[i].article, putin, uses[i].text);
+        db_entity_add_alias(db, putin, uses[i].text);
+    }
+    ok(db_entity_tally(db, putin, 1, +1) == DB_OK &&
+           db_entity_tally(db, putin, 2, +1) == DB_OK &&
+           db_entity_tally(db, putin, 5, +1) == DB_OK,
+       "tally an entity's articles");
+    is_int(entity_int(db, putin, "mention_count"), 4, "mention_count");
+    is_int(entity_int(db, putin, "article_count"), 3, "article_count");
+    is_int(entity_int(db, putin, "source_count"), 3,
+           "source_count (an article without source is its own outlet)");
+    is_str(entity_aliases(db, putin), "Putin|Mr. Putin",
+           "aliases by use count, the canonical name left out");
+
+    /* Two entities share "person:putin"; the most mentioned wins. */
+    db_entity_create(db, "Ivan Putin", "person", "person:ivan putin", &other);
+    db_entity_add_key(db, other, "person:putin");
+    mention(db, 3, other, "Ivan Putin");
+    db_entity_tally(db, other, 3, +1);
+    ok(db_entity_find(db, "person:putin", &id) == DB_OK && id == putin,
+       "a shared key finds the entity with the most mentions");
+    for (int i = 0; i < 4; i++)
+        mention(db, 4, other, "Ivan Putin");
+    db_entity_tally(db, other, 4, +1);
+    ok(db_entity_find(db, "person:putin", &id) == DB_OK && id == other,
+       "and follows the counts");
+
+    /* Taking an article's share away, before its rows go. */
+    ok(db_entity_tally(db, putin, 2, -1) == DB_OK, "untally article 2");
+    db_annotations_clear(db, 2);
+    is_int(entity_int(db, putin, "mention_count"), 3, "mentions went down");
+    is_int(entity_int(db, putin, "article_count"), 2, "articles went down");
+    is_int(entity_int(db, putin, "source_count"), 2,
+           "the outlet of the article left");
+    is_str(entity_aliases(db, putin), "Mr. Putin|Putin",
+           "the article's alias uses left");
+    db_entity_tally(db, putin, 5, -1);
+    db_annotations_clear(db, 5);
+    is_str(entity_aliases(db, putin), "Putin",
+           "an alias no mention uses any more is dropped");
+
+    /* The canonical name becomes the fullest form offered. */
+    db_entity_create(db, "Biden", "person", "person:biden", &biden);
+    mention(db, 7, biden, "Biden");
+    db_entity_tally(db, biden, 7, +1);
+    db_entity_offer_name(db, biden, "Joe Biden", "person:joe biden");
+    is_str(entity_name(db, biden), "Joe Biden", "more words win");
+    ok(db_entity_find(db, "person:joe biden", &id) == DB_OK && id == biden,
+       "the fuller name's key finds the entity");
+    ok(db_entity_find(db, "person:biden", &id) == DB_OK && id == biden,
+       "and the old key still does");
+    db_entity_offer_name(db, biden, "Biden", "person:biden");
+    is_str(entity_name(db, biden), "Joe Biden", "fewer words lose");
+    db_entity_offer_name(db, biden, "Joseph Biden", "person:joseph biden");
+    is_str(entity_name(db, biden), "Joseph Biden", "same words, longer wins");
+    db_entity_offer_name(db, biden, "Jim Biden", "person:jim biden");
+    is_str(entity_name(db, biden), "Joseph Biden", "same words, shorter loses");
+    is_int(db_entity_offer_name(db, biden, "Joseph R. Biden",
+                                "person:vladimir putin"),
+           DB_OK, "a fuller name whose key another entity holds");
+    is_str(entity_name(db, biden), "Joseph R. Biden", "still takes the name");
+    ok(db_entity_find(db, "person:vladimir putin", &id) == DB_OK && id == putin,
+       "and leaves the key's owner alone");
+    is_int(db_entity_offer_name(db, 99999, "Anyone", "person:anyone"),
+           DB_NOT_FOUND, "offering a name to no entity");
+
+    /* Pruning deletes entities without mentions, unless they speak. */
+    db_entity_create(db, "Nobody Special", "person", "person:nobody special",
+                     &lonely);
+    db_entity_create(db, "Dmitry Peskov", "person", "person:dmitry peskov",
+                     &speaker);
+    struct db_claim_row claim = {.article_id = 4,
+                                 .kind = "quote",
+                                 .start = 0,
+                                 .end = 10,
+                                 .text = "\"No comment,\" he said.",
+                                 .speaker_entity_id = speaker,
+                                 .speaker_text = "Dmitry Peskov"};
+    int64_t claim_id = 0;
+    ok(db_claim_insert(db, &claim, &claim_id) == DB_OK && claim_id > 0,
+       "insert a claim");
+    int64_t three[] = {lonely, speaker, putin};
+    ok(db_entities_prune(db, three, 3) == DB_OK, "prune");
+    is_int(db_entities_exists(db, lonely), DB_NOT_FOUND,
+           "an entity without mentions is deleted");
+    is_int(db_entities_exists(db, speaker), DB_OK,
+           "a speaker without mentions is kept");
+    is_int(db_entities_exists(db, putin), DB_OK,
+           "an entity with mentions is kept");
+
+    int64_t *ids = NULL;
+    size_t n = 0;
+    ok(db_article_entities(db, 4, &ids, &n) == DB_OK && n == 2,
+       "an article's entities include its claims' speakers");
+    free(ids);
+
+    /* Deleting an article: untally, delete (mentions cascade), prune. */
+    db_entity_tally(db, putin, 1, -1);
+    is_int(entity_int(db, putin, "mention_count"), 0,
+           "the last article's share taken away");
+    is_int(db_articles_delete(db, 1), DB_OK, "delete article 1");
+    db_entities_prune(db, &putin, 1);
+    is_int(db_entities_exists(db, putin), DB_NOT_FOUND,
+           "an entity whose last article went is pruned");
+    ok(db_commit(db) == DB_OK, "commit the entity work");
+}
+
+/* A page of a db_read list as JSON, parsed. */
+static json_t *page_json(int rc_want, int rc, struct buf *b)
+{
+    json_t *j = rc == rc_want ? json_loadb(b->data, b->len, 0, NULL) : NULL;
+
+    buf_reset(b);
+    return j;
+}
+
+/* "name1|name2" of a JSON array of objects, by @field. */
+static const char *names(json_t *arr, const char *field)
+{
+    static char text[512];
+    json_t *v;
+    size_t i, n = 0;
+
+    text[0] = '\0';
+    json_array_foreach(arr, i, v)
+    {
+        json_t *f = json_object_get(v, field);
+        if (json_is_string(f))
+            n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s",
+                                  i ? "|" : "", json_string_value(f));
+        else
+            n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%lld",
+                                  i ? "|" : "",
+                                  (long long)json_integer_value(f));
+    }
+    return text;
+}
+
+static void test_reads(void)
+{
+    static const struct db_article_new docs[] = {
+        {"r1", "AP", "Talks", "2021-12-20", NULL,
+         "Vladimir Putin spoke with Olaf Scholz on Monday.", "r1", 8},
+        {"r2", "Reuters", "Troops", "2021-12-21", NULL,
+         "Putin said 100,000 troops would stay.", "r2", 6},
+    };
+    char file[300], err[512];
+    struct db *db = NULL;
+    int64_t id = 0, putin = 0, scholz = 0, elysee = 0, nato = 0, t1 = 0, c1 = 0,
+            c2 = 0;
+    struct buf b;
+    struct jsonw w;
+    json_t *j;
+
+    snprintf(file, sizeof(file), "%s/reads.db", tmpdir);
+    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open a reads database: %s", err);
+        return;
+    }
+    buf_init(&b, 1 << 20);
+    db_begin(db);
+    db_articles_insert(db, &docs[0], &id);
+    db_articles_insert(db, &docs[1], &id);
+    db_entity_create(db, "Vladimir Putin", "person", "p:putin", &putin);
+    db_entity_create(db, "Olaf Scholz", "person", "p:scholz", &scholz);
+    db_entity_create(db,
+                     "\xc3\x89lys\xc3\xa9"
+                     "e Palace",
+                     "place", "l:elysee", &elysee);
+    db_entity_create(db, "NATO", "org", "o:nato", &nato);
+    mention(db, 1, putin, "Vladimir Putin");
+    mention(db, 2, putin, "Putin");
+    mention(db, 1, scholz, "Scholz");
+    mention(db, 2, elysee,
+            "\xc3\x89lys\xc3\xa9"
+            "e Palace");
+    db_entity_add_alias(db, putin, "Vladimir Putin");
+    db_entity_add_alias(db, putin, "Putin");
+    db_entity_add_alias(db, scholz, "Scholz");
+    db_entity_add_alias(db, elysee,
+                        "\xc3\x89lys\xc3\xa9"
+                        "e Palace");
+    db_entity_tally(db, putin, 1, +1);
+    db_entity_tally(db, putin, 2, +1);
+    db_entity_tally(db, scholz, 1, +1);
+    db_entity_tally(db, elysee, 2, +1);
+    int64_t all[] = {putin, scholz, elysee, nato};
+    db_entities_prune(db, all, 4);
+    ok(db_entities_exists(db, nato) == DB_NOT_FOUND,
+       "an entity never mentioned is pruned");
+
+    struct db_timex_row tx = {1, 44, 50, 0, "Monday", "date", "2021-12-20"};
+    ok(db_timex_insert(db, &tx, &t1) == DB_OK && t1 > 0, "insert a timex");
+    struct db_claim_row quote = {.article_id = 2,
+                                 .kind = "statement",
+                                 .start = 0,
+                                 .end = 37,
+                                 .text =
+                                     "Putin said 100,000 troops would stay.",
+                                 .speaker_entity_id = putin,
+                                 .speaker_text = "Putin"};
+    struct db_claim_row number = {.article_id = 2,
+                                  .kind = "number",
+                                  .start = 11,
+                                  .end = 25,
+                                  .text = "100,000 troops",
+                                  .has_value = 1,
+                                  .value = 100000,
+                                  .unit = "troops",
+                                  .qualifier = "exact"};
+    ok(db_claim_insert(db, &quote, &c1) == DB_OK &&
+           db_claim_insert(db, &number, &c2) == DB_OK,
+       "insert two claims");
+    ok(db_claim_add_entity(db, c2, putin) == DB_OK &&
+           db_claim_add_entity(db, c2, putin) == DB_OK,
+       "link a claim to an entity (twice is ignored)");
+    db_commit(db);
+
+    /* Entities list: filters, orders, paging. */
+    struct db_entity_query eq = {.sort = DB_ENTITY_SORT_MENTIONS};
+    struct db_list page = {.limit = 10};
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_entities_list(db, &eq, &page, &w), &b);
+    is_str(names(j, "name"),
+           "Vladimir Putin|Olaf Scholz|\xc3\x89lys\xc3\xa9"
+           "e Palace",
+           "entities by mentions, ties by id");
+    ok(!page.more && page.written == 3, "one page holds them");
+    json_decref(j);
+
+    eq.sort = DB_ENTITY_SORT_NAME;
+    page.limit = 2;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_entities_list(db, &eq, &page, &w), &b);
+    is_str(names(j, "name"), "Olaf Scholz|Vladimir Putin",
+           "by name, first page of 2 (ASCII before \xc3\x89)");
+    ok(page.more && page.written == 2, "with more to come");
+    json_decref(j);
+    page.offset = 2;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_entities_list(db, &eq, &page, &w), &b);
+    ok(json_array_size(j) == 1 && !page.more, "the last page");
+    json_decref(j);
+    page.offset = 0;
+    page.limit = 10;
+
+    static const char *const places[] = {"place"};
+    eq.types = places;
+    eq.ntypes = 1;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_entities_list(db, &eq, &page, &w), &b);
+    is_str(names(j, "type"), "place", "type filter");
+    json_decref(j);
+    eq.ntypes = 0;
+
+    static const struct {
+        const char *prefix, *want;
+    } prefixes[] = {
+        {"put", "Vladimir Putin"},
+        {"PUT", "Vladimir Putin"},
+        {"vladimir p", "Vladimir Putin"},
+        {"sch", "Olaf Scholz"},
+        {"ola", "Olaf Scholz"},
+        {"\xc3\xa9lys", "\xc3\x89lys\xc3\xa9"
+                        "e Palace"},
+        {"zz", ""},
+    };
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+        eq.prefix = prefixes[i].prefix;
+        jw_init(&w, &b);
+        j = page_json(DB_OK, db_entities_list(db, &eq, &page, &w), &b);
+        is_str(names(j, "name"), prefixes[i].want,
+               "prefix \"%s\" (name or alias, any case)", prefixes[i].prefix);
+        json_decref(j);
+    }
+    eq.prefix = NULL;
+    eq.article = 2;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_entities_list(db, &eq, &page, &w), &b);
+    is_str(names(j, "name"),
+           "Vladimir Putin|\xc3\x89lys\xc3\xa9"
+           "e Palace",
+           "entities of one article");
+    json_decref(j);
+
+    /* Articles filtered by the entities they mention. */
+    int64_t pair[] = {scholz, elysee};
+    struct db_article_query aq = {.sort = DB_SORT_ID, .limit = 10};
+    aq.entities = pair;
+    aq.nentities = 1;
+    is_str(list_ids(db, &aq), "1", "articles mentioning one entity");
+    aq.nentities = 2;
+    is_str(list_ids(db, &aq), "1,2", "entities are OR-ed");
+    is_int(count(db, &aq, 100), 2, "counted");
+    aq.entities = &nato;
+    aq.nentities = 1;
+    is_str(list_ids(db, &aq), "", "an entity without mentions matches none");
+
+    /* One entity: its articles, sources, dates and related entities. */
+    struct seen es = {0};
+    page.limit = 1;
+    ok(db_entities_articles(db, putin, true, &page, collect, &es) == DB_OK &&
+           es.n == 1 && es.ids[0] == 2 && page.more,
+       "an entity's articles newest first, paged");
+    page.offset = 1;
+    memset(&es, 0, sizeof(es));
+    db_entities_articles(db, putin, true, &page, collect, &es);
+    ok(es.n == 1 && es.ids[0] == 1 && !page.more, "the last page");
+    page.offset = 0;
+    page.limit = 10;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_entities_get(db, putin, &w), &b);
+    is_str(names(json_object_get(j, "sources"), "source"), "AP|Reuters",
+           "an entity's sources");
+    ok(j &&
+           strcmp(json_string_value(json_object_get(j, "first_published")),
+                  "2021-12-20") == 0 &&
+           strcmp(json_string_value(json_object_get(j, "last_published")),
+                  "2021-12-21") == 0,
+       "first and last published");
+    is_str(names(json_object_get(j, "related"), "name"),
+           "Olaf Scholz|\xc3\x89lys\xc3\xa9"
+           "e Palace",
+           "entities sharing a sentence are related");
+    json_decref(j);
+    jw_init(&w, &b);
+    is_int(db_entities_get(db, 999, &w), DB_NOT_FOUND, "an unknown entity");
+
+    /* Annotations of one article. */
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_annotations_get(db, 1, &w), &b);
+    ok(j && json_integer_value(json_object_get(j, "article_id")) == 1,
+       "annotations of article 1");
+    is_str(names(json_object_get(j, "entities"), "text"),
+           "Vladimir Putin|Scholz", "its entity mentions");
+    json_t *t = json_array_get(json_object_get(j, "timexes"), 0);
+    ok(t && json_integer_value(json_object_get(t, "start")) == 44 &&
+           json_integer_value(json_object_get(t, "end")) == 50 &&
+           strcmp(json_string_value(json_object_get(t, "value")),
+                  "2021-12-20") == 0 &&
+           json_is_null(json_object_get(t, "event_id")),
+       "its timex with value and no event");
+    ok(json_array_size(json_object_get(j, "claims")) == 0, "and no claims");
+    json_decref(j);
+
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_annotations_get(db, 2, &w), &b);
+    json_t *cl = json_object_get(j, "claims");
+    is_str(names(cl, "kind"), "statement|number", "claims in text order");
+    json_t *sp = json_object_get(json_array_get(cl, 0), "speaker");
+    ok(json_integer_value(json_object_get(sp, "entity_id")) == putin &&
+           strcmp(json_string_value(json_object_get(sp, "name")),
+                  "Vladimir Putin") == 0,
+       "a named speaker has the entity's canonical name");
+    json_t *num = json_array_get(cl, 1);
+    ok(json_is_null(json_object_get(num, "speaker")) &&
+           json_number_value(json_object_get(num, "value")) == 100000 &&
+           strcmp(json_string_value(json_object_get(num, "unit")), "troops") ==
+               0 &&
+           strcmp(json_string_value(json_object_get(num, "qualifier")),
+                  "exact") == 0,
+       "a number claim has value, unit and qualifier, speaker null");
+    ok(json_object_get(json_array_get(cl, 0), "value") == NULL,
+       "a statement has no value field");
+    json_decref(j);
+    jw_init(&w, &b);
+    is_int(db_annotations_get(db, 99, &w), DB_NOT_FOUND,
+           "annotations of an unknown article");
+    is_int(b.len, 0, "write nothing");
+
+    /* Claims list filters. */
+    static const char *const numbers[] = {"number"};
+    static const char *const ap[] = {"AP"};
+    struct db_claim_query cq = {0};
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_claims_list(db, &cq, &page, &w), &b);
+    is_str(names(j, "id"), "1|2", "every claim");
+    json_decref(j);
+    cq.kinds = numbers;
+    cq.nkinds = 1;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_claims_list(db, &cq, &page, &w), &b);
+    is_str(names(j, "kind"), "number", "kind filter");
+    json_decref(j);
+    cq.nkinds = 0;
+    cq.speaker = putin;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_claims_list(db, &cq, &page, &w), &b);
+    is_str(names(j, "kind"), "statement", "speaker filter");
+    json_decref(j);
+    cq.speaker = 0;
+    cq.entities = &putin;
+    cq.nentities = 1;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_claims_list(db, &cq, &page, &w), &b);
+    is_str(names(j, "kind"), "number", "entity filter");
+    json_decref(j);
+    cq.nentities = 0;
+    cq.sources = ap;
+    cq.nsources = 1;
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_claims_list(db, &cq, &page, &w), &b);
+    is_str(names(j, "id"), "", "source filter");
+    json_decref(j);
+    cq.nsources = 0;
+    cq.match = "\"stay\"";
+    jw_init(&w, &b);
+    j = page_json(DB_OK, db_claims_list(db, &cq, &page, &w), &b);
+    is_str(names(j, "kind"), "statement", "full-text filter on claim text");
+    json_decref(j);
+    jw_init(&w, &b);
+    is_int(db_claims_get(db, 99, &w), DB_NOT_FOUND, "an unknown claim");
+
+    buf_release(&b);
+    db_close(db);
+    static const char *const files[] = {"reads.db", "reads.db-wal",
+                                        "reads.db-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(file, sizeof(file), "%s/%s", tmpdir, files[i]);
+        unlink(file);
+    }
+}
+
+/* The largest filter the API accepts: 100 sources and 100 entities. */
+static void test_big_filters(struct db *db)
+{
+    const char *sources[100];
+    int64_t entities[100];
+    char names_buf[100][8];
+    struct db_article_query q = {.sort = DB_SORT_PUBLISHED_DESC, .limit = 100};
+    struct seen s = {0};
+    char *match = NULL;
+
+    for (int i = 0; i < 100; i++) {
+        snprintf(names_buf[i], sizeof(names_buf[i]), "S%d", i);
+        sources[i] = names_buf[i];
+        entities[i] = i + 1;
+    }
+    sources[99] = "AP";
+    q.sources = sources;
+    q.nsources = 100;
+    is_int(db_articles_list(db, &q, collect, &s), DB_OK,
+           "a list filtered by 100 sources");
+    q.entities = entities;
+    q.nentities = 100;
+    q.since = "2021-01-01";
+    q.until = "2022-12-31";
+    ftsq_translate("talks", &match);
+    q.match = match;
+    q.after.set = true;
+    snprintf(q.after.published, sizeof(q.after.published), "9999");
+    q.after.id = 1000;
+    is_int(db_articles_list(db, &q, collect, &s), DB_OK,
+           "100 sources, 100 entities, dates, a query and a cursor");
+    int64_t n = -1;
+    is_int(db_articles_count(db, &q, 100, &n), DB_OK, "and their count");
+    free(match);
+}
+
+struct pool_thread {
+    struct db *db;
+    int insert_rc;
+    int64_t total;
+};
+
+static void *pool_reader(void *arg)
+{
+    struct pool_thread *t = arg;
+    struct db_article_new a = {"pool", NULL,        NULL,        NULL,
+                               NULL,   "pool body", "hash-pool", 2};
+    int64_t id;
+
+    t->db = db_pool_get();
+    if (t->db && db_pool_get() != t->db)
+        t->db = NULL;
+    if (t->db) {
+        t->insert_rc = db_articles_insert(t->db, &a, &id);
+        db_articles_total(t->db, &t->total);
+    }
+    return NULL;
+}
+
+static void test_pool(void)
+{
+    struct pool_thread t[2] = {{0}, {0}};
+    pthread_t th[2];
+    char err[512];
+    struct db *w;
+    int64_t id;
+
+    ok(db_pool_init(path, false, err, sizeof(err)) == DB_OK, "pool init");
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, pool_reader, &t[i]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    ok(t[0].db && t[1].db && t[0].db != t[1].db,
+       "each thread has its own connection, the same on every call");
+    ok(t[0].total > 0 && t[1].total == t[0].total,
+       "pool connections read the corpus");
+    ok(t[0].insert_rc == DB_READONLY && t[1].insert_rc == DB_READONLY,
+       "pool connections are query-only");
+    w = db_pool_writer();
+    ok(w != NULL, "the writer connection");
+    struct db_article_new a = {"pool-w",      NULL, NULL,
+                               NULL,          NULL, "written through the pool",
+                               "hash-pool-w", 4};
+    is_int(db_articles_insert(w, &a, &id), DB_OK, "the writer writes");
+    db_articles_delete(w, id);
+    db_pool_writer_release();
+    db_pool_shutdown();
+    ok(1, "pool shutdown");
+
+    ok(db_pool_init(path, true, err, sizeof(err)) == DB_OK, "a read-only pool");
+    ok(db_pool_writer() == NULL, "has no writer");
+    pthread_create(&th[0], NULL, pool_reader, &t[0]);
+    pthread_join(th[0], NULL);
+    ok(t[0].db && db_is_readonly(t[0].db) && t[0].insert_rc == DB_READONLY,
+       "and read-only connections");
+    db_pool_shutdown();
+}
+
+/* A status and source count of a claim group, as "status/N" or "gone". */
+static const char *group_state(struct db *db, int64_t id)
+{
+    static char text[64];
+    struct buf b;
+    struct jsonw w;
+    json_t *j = NULL;
+
+    buf_init(&b, 1 << 20);
+    jw_init(&w, &b);
+    if (db_claim_groups_get(db, id, &w) == DB_OK)
+        j = json_loadb(b.data, b.len, 0, NULL);
+    snprintf(
+        text, sizeof(text), "%s/%lld",
+        j ? json_string_value(json_object_get(j, "status")) : "gone",
+        j ? (long long)json_integer_value(json_object_get(j, "source_count"))
+          : 0LL);
+    json_decref(j);
+    buf_release(&b);
+    return text;
+}
+
+static int64_t number_claim(struct db *db, int64_t article, double value,
+                            const uint32_t *fp, size_t nfp)
+{
+    struct db_claim_row c = {.article_id = article,
+                             .kind = "number",
+                             .start = 0,
+                             .end = 14,
+                             .text = "100,000 troops",
+                             .has_value = 1,
+                             .value = value,
+                             .unit = "troops",
+                             .qualifier = "about",
+                             .fingerprint = fp,
+                             .nfingerprint = nfp};
+    int64_t id = 0;
+
+    db_claim_insert(db, &c, &id);
+    return id;
+}
+
+static void test_groups_events(void)
+{
+    static const struct db_article_new docs[] = {
+        {"g1", "AP", "t", "2021-12-20", NULL, "first", "g1", 1},
+        {"g2", "Reuters", "t", "2021-12-21", NULL, "second", "g2", 1},
+        {"g3", "AP", "t", "2021-12-22", NULL, "third", "g3", 1},
+        {"g4", NULL, "t", "2021-12-23", NULL, "fourth", "g4", 1},
+    };
+    static const uint32_t fp_a[] = {11, 22, 33}, fp_b[] = {22, 33, 44},
+                          fp_q[] = {22, 33};
+    char file[300], err[512];
+    struct db *db = NULL;
+    int64_t id, g1 = 0, g2 = 0, g3 = 0, putin = 0, peskov = 0;
+
+    snprintf(file, sizeof(file), "%s/groups.db", tmpdir);
+    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open a groups database: %s", err);
+        return;
+    }
+    db_begin(db);
+    for (size_t i = 0; i < 4; i++)
+        db_articles_insert(db, &docs[i], &id);
+    db_entity_create(db, "Vladimir Putin", "person", "p:putin", &putin);
+    db_entity_create(db, "Dmitry Peskov", "person", "p:peskov", &peskov);
+
+    /* Numbers: two outlets agree, then a third article disagrees. */
+    int64_t c1 = number_claim(db, 1, 100000, fp_a, 3);
+    int64_t c2 = number_claim(db, 2, 100000, fp_b, 3);
+    db_claim_group_create(db, "number", "troops", &g1);
+    ok(db_claim_join_group(db, c1, g1) == DB_OK, "a claim joins a group");
+    is_str(group_state(db, g1), "single/1", "one outlet is single");
+    db_claim_join_group(db, c2, g1);
+    is_str(group_state(db, g1), "corroborated/2",
+           "two outlets with the same number corroborate");
+    int64_t c3 = number_claim(db, 3, 175000, NULL, 0);
+    db_claim_join_group(db, c3, g1);
+    is_str(group_state(db, g1), "conflicting/2",
+           "another outlet's different number conflicts");
+
+    /* Different numbers from one outlet do not conflict. */
+    int64_t c4 = number_claim(db, 1, 50, NULL, 0);
+    int64_t c5 = number_claim(db, 3, 60, NULL, 0);
+    db_claim_group_create(db, "number", "tanks", &g2);
+    db_claim_join_group(db, c4, g2);
+    db_claim_join_group(db, c5, g2);
+    is_str(group_state(db, g2), "single/1",
+           "one outlet is a single source, never a conflict");
+
+    /* Quotes attributed to two people conflict. */
+    struct db_claim_row q = {.article_id = 2,
+                             .kind = "quote",
+                             .text = "\"We have no plans to invade.\"",
+                             .speaker_entity_id = putin};
+    int64_t q1 = 0, q2 = 0;
+    db_claim_insert(db, &q, &q1);
+    q.article_id = 4;
+    q.speaker_entity_id = peskov;
+    db_claim_insert(db, &q, &q2);
+    db_claim_group_create(db, "quote", "no plans", &g3);
+    db_claim_join_group(db, q1, g3);
+    db_claim_join_group(db, q2, g3);
+    is_str(group_state(db, g3), "conflicting/2",
+           "a quote given to two speakers conflicts (no source counts "
+           "as its own outlet)");
+
+    /* Group lists: status, kind and outlet filters. */
+    static const struct {
+        const char *status, *kind;
+        int64_t min_sources;
+        const char *want;
+    } lists[] = {
+        {NULL, NULL, 0, "3"},        {"conflicting", NULL, 0, "2"},
+        {NULL, "number", 0, "2"},    {NULL, NULL, 2, "2"},
+        {"single", "quote", 0, "0"},
+    };
+    struct buf gb;
+    struct jsonw gw;
+    buf_init(&gb, 1 << 20);
+    for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
+        const char *kinds[] = {lists[i].kind};
+        struct db_group_query gq = {.status = lists[i].status,
+                                    .kinds = kinds,
+                                    .nkinds = lists[i].kind ? 1 : 0,
+                                    .min_sources = lists[i].min_sources};
+        struct db_list page = {.limit = 10};
+        char got[8];
+        buf_reset(&gb);
+        jw_init(&gw, &gb);
+        json_t *j = db_claim_groups_list(db, &gq, &page, &gw) == DB_OK
+                        ? json_loadb(gb.data, gb.len, 0, NULL)
+                        : NULL;
+        snprintf(got, sizeof(got), "%zu", j ? json_array_size(j) : 99);
+        is_str(got, lists[i].want, "claim groups list %zu", i);
+        json_decref(j);
+    }
+    buf_reset(&gb);
+    jw_init(&gw, &gb);
+    db_claim_groups_get(db, g1, &gw);
+    json_t *gj = json_loadb(gb.data, gb.len, 0, NULL);
+    json_t *vals = json_object_get(gj, "values");
+    ok(json_array_size(vals) == 2 &&
+           json_number_value(
+               json_object_get(json_array_get(vals, 0), "value")) == 100000 &&
+           json_array_size(json_object_get(gj, "claims")) == 3,
+       "a number group lists its values, most sources first, and claims");
+    json_decref(gj);
+    buf_release(&gb);
+
+    int64_t *ids = NULL;
+    size_t n = 0;
+    ok(db_article_groups(db, 1, &ids, &n) == DB_OK && n == 2,
+       "an article's claim groups");
+    free(ids);
+
+    struct db_claim_candidate *cand = NULL;
+    ok(db_claims_candidates(db, "number", 3, fp_q, 2, 10, &cand, &n) == DB_OK &&
+           n == 2,
+       "claims sharing fingerprint hashes are candidates");
+    ok(n == 2 && cand[0].group_id == g1 && cand[0].nfingerprint == 3 &&
+           cand[0].fingerprint[2] == (cand[0].id == c1 ? fp_a[2] : fp_b[2]) &&
+           strcmp(cand[0].unit, "troops") == 0,
+       "with their group, unit and fingerprint");
+    db_claim_candidates_free(cand, n);
+    ok(db_claims_candidates(db, "number", 1, fp_q, 2, 10, &cand, &n) == DB_OK &&
+           n == 1 && cand[0].id == c2,
+       "the asking article's own claims are left out");
+    db_claim_candidates_free(cand, n);
+    ok(db_claims_candidates(db, "quote", 3, fp_q, 2, 10, &cand, &n) == DB_OK &&
+           n == 0,
+       "another kind finds nothing");
+    db_claim_candidates_free(cand, n);
+
+    db_annotations_clear(db, 3);
+    int64_t both[] = {g1, g2};
+    ok(db_claim_groups_recount(db, both, 2) == DB_OK, "recount groups");
+    is_str(group_state(db, g1), "corroborated/2",
+           "without the dissenting claim the group is corroborated again");
+    is_str(group_state(db, g2), "single/1", "a group keeps its last claim");
+    db_annotations_clear(db, 1);
+    db_claim_groups_recount(db, both, 2);
+    is_str(group_state(db, g1), "single/1", "one outlet left: single");
+    is_str(group_state(db, g2), "gone/0", "a group left empty is deleted");
+
+    /* Events: mentions, entities in the sentence, sources, deletion. */
+    int64_t ev = 0, t1 = 0, t2 = 0;
+    struct db_timex_row tx = {1, 10, 18, 0, "Thursday", "date", "2021-12-30"};
+    db_timex_insert(db, &tx, &t1);
+    tx.article_id = 2;
+    db_timex_insert(db, &tx, &t2);
+    mention(db, 1, putin, "Putin");
+    mention(db, 2, peskov, "Peskov");
+    ok(db_event_create(db, "2021-12-30", "day", "talks", &ev) == DB_OK &&
+           ev > 0,
+       "create an event");
+    struct db_event_mention em1 = {.event_id = ev,
+                                   .article_id = 1,
+                                   .timex_id = t1,
+                                   .sentence_start = 0,
+                                   .sentence_end = 40,
+                                   .sentence_text = "Putin talks Thursday.",
+                                   .entities = &putin,
+                                   .nentities = 1};
+    struct db_event_mention em2 = {.event_id = ev,
+                                   .article_id = 2,
+                                   .timex_id = t2,
+                                   .sentence_start = 20,
+                                   .sentence_end = 60,
+                                   .sentence_text = "Later."};
+    ok(db_event_add_mention(db, &em1) == DB_OK &&
+           db_event_add_mention(db, &em2) == DB_OK &&
+           db_event_add_mention(db, &em1) == DB_OK,
+       "file two mentions (a repeat is ignored)");
+
+    struct db_event_candidate *ec = NULL;
+    ok(db_events_candidates(db, "2021-12-30", &putin, 1, &ec, &n) == DB_OK &&
+           n == 1 && ec[0].id == ev && ec[0].shared_entities == 1 &&
+           strcmp(ec[0].label, "talks") == 0,
+       "an event shares the entities named in its sentences");
+    db_event_candidates_free(ec, n);
+    ok(db_events_candidates(db, "2021-12-30", &peskov, 1, &ec, &n) == DB_OK &&
+           n == 1 && ec[0].shared_entities == 0,
+       "a mention outside the sentence span does not count");
+    db_event_candidates_free(ec, n);
+    ok(db_article_events(db, 2, &ids, &n) == DB_OK && n == 1 && ids[0] == ev,
+       "an article's events");
+    free(ids);
+
+    static const struct {
+        const char *since, *until;
+        int min_precision;
+        size_t n;
+    } ranges[] = {
+        {NULL, NULL, 0, 1},         {"2021-12", "2021-12", 0, 1},
+        {"2021", "2021", 2, 1},     {"2021-12-31", NULL, 0, 0},
+        {NULL, "2021-12-29", 0, 0}, {NULL, "2021-12-30", 0, 1},
+        {"2022", NULL, 0, 0},
+    };
+    struct buf b;
+    struct jsonw w;
+    buf_init(&b, 1 << 20);
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(*ranges); i++) {
+        struct db_event_query eq = {.since = ranges[i].since,
+                                    .until = ranges[i].until,
+                                    .min_precision = ranges[i].min_precision};
+        struct db_list page = {.limit = 10};
+        buf_reset(&b);
+        jw_init(&w, &b);
+        json_t *j = db_events_list(db, &eq, &page, &w) == DB_OK
+                        ? json_loadb(b.data, b.len, 0, NULL)
+                        : NULL;
+        ok(j && json_array_size(j) == ranges[i].n,
+           "events since %s until %s: %zu",
+           ranges[i].since ? ranges[i].since : "-",
+           ranges[i].until ? ranges[i].until : "-", ranges[i].n);
+        if (i == 0)
+            ok(j &&
+                   json_integer_value(json_object_get(json_array_get(j, 0),
+                                                      "source_count")) == 2 &&
+                   json_array_size(
+                       json_object_get(json_array_get(j, 0), "mentions")) == 2,
+               "the event has two sources and two mentions");
+        json_decref(j);
+    }
+    buf_release(&b);
+
+    ok(db_events_untally(db, 1) == DB_OK, "untally article 1's events");
+    db_annotations_clear(db, 1);
+    ok(db_events_recount(db, &ev, 1) == DB_OK, "recount the event");
+    ok(db_events_candidates(db, "2021-12-30", &putin, 1, &ec, &n) == DB_OK &&
+           n == 1 && ec[0].shared_entities == 0,
+       "the removed article's entities left the event");
+    db_event_candidates_free(ec, n);
+    struct buf one;
+    buf_init(&one, 1 << 20);
+    jw_init(&w, &one);
+    struct db_event_query all_events = {0};
+    struct db_list one_page = {.limit = 10};
+    db_events_list(db, &all_events, &one_page, &w);
+    json_t *ej = json_loadb(one.data, one.len, 0, NULL);
+    is_int(json_integer_value(
+               json_object_get(json_array_get(ej, 0), "source_count")),
+           1, "and its outlet");
+    json_decref(ej);
+    buf_release(&one);
+    db_events_untally(db, 2);
+    db_annotations_clear(db, 2);
+    db_events_recount(db, &ev, 1);
+    ok(db_events_candidates(db, "2021-12-30", NULL, 0, &ec, &n) == DB_OK &&
+           n == 0,
+       "an event without mentions is deleted");
+    db_event_candidates_free(ec, n);
+    db_commit(db);
+    db_close(db);
+    static const char *const files[] = {"groups.db", "groups.db-wal",
+                                        "groups.db-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(file, sizeof(file), "%s/%s", tmpdir, files[i]);
+        unlink(file);
+    }
+}
+
+static void test_readonly(void)
+{
+    struct db *db = NULL;
+    char err[512];
+    int64_t id;
+    struct db_article_new a = {"ro", NULL,        NULL,      NULL,
+                               NULL, "read only", "hash-ro", 2};
+
+    ok(db_open(path, DB_OPEN_READONLY, &db, err, sizeof(err)) == DB_OK,
+       "open read-only");
+    ok(db && db_is_readonly(db), "the handle says so");
+    if (!db)
+        return;
+    is_int(db_articles_insert(db, &a, &id), DB_READONLY,
+           "an insert is DB_READONLY");
+    int64_t total = 0;
+    ok(db_articles_total(db, &total) == DB_OK && total > 0,
+       "reads work read-only");
+    db_close(db);
+}
+
+static void test_deadline(void)
+{
+    char heavy[300], err[512], body[64], hash[16];
+    struct db *db = NULL;
+    struct db_article_query q = {.sort = DB_SORT_PUBLISHED_DESC,
+                                 .limit = 100000};
+    struct seen s = {0};
+    int64_t id;
+
+    snprintf(heavy, sizeof(heavy), "%s/heavy.db", tmpdir);
+    if (db_open(heavy, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open a second database: %s", err);
+        return;
+    }
+    db_begin(db);
+    for (int i = 0; i < 5000; i++) {
+        struct db_article_new a = {NULL, "AP", "title", "2021-12-01",
+                                   NULL, body, hash,    4};
+        snprintf(body, sizeof(body), "article number %d of many", i);
+        snprintf(hash, sizeof(hash), "%d", i);
+        db_articles_insert(db, &a, &id);
+    }
+    db_commit(db);
+
+    db_set_deadline(db, 1);
+    nanosleep(&(struct timespec){0, 5000000}, NULL);
+    is_int(db_articles_list(db, &q, collect, &s), DB_TIMEOUT,
+           "a list past its deadline is DB_TIMEOUT");
+    ok(s.n < 5000, "and stopped early (%zu rows)", s.n);
+    int64_t n;
+    is_int(db_articles_count(db, &q, 1000000, &n), DB_TIMEOUT,
+           "a count past its deadline too");
+    db_set_deadline(db, 0);
+    memset(&s, 0, sizeof(s));
+    is_int(db_articles_list(db, &q, collect, &s), DB_OK,
+           "without the deadline the same list runs");
+    is_int(s.n, 5000, "to the end");
+    db_set_deadline(db, 60000);
+    is_int(db_articles_count(db, &q, 1000000, &n), DB_OK,
+           "a generous deadline does not interrupt");
+    is_int(n, 5000, "the count");
+    db_close(db);
+    unlink(heavy);
+    snprintf(heavy, sizeof(heavy), "%s/heavy.db-wal", tmpdir);
+    unlink(heavy);
+    snprintf(heavy, sizeof(heavy), "%s/heavy.db-shm", tmpdir);
+    unlink(heavy);
+}
+
+int main(void)
+{
+    struct db *db = NULL;
+    char err[512];
+
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(path, sizeof(path), "%s/test.db", tmpdir);
+    test_open();
+    if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open: %s", err);
+        return tap_done();
+    }
+    test_insert(db);
+    test_get(db);
+    test_get_fields(db);
+    test_orders(db);
+    test_filters(db);
+    test_sources_volume(db);
+    test_search(db);
+    test_delete(db);
+    test_entities(db);
+    test_big_filters(db);
+    db_close(db);
+    test_readonly();
+    test_pool();
+    test_reads();
+    test_groups_events();
+    test_deadline();
+
+    static const char *const files[] = {"test.db", "test.db-wal",
+                                        "test.db-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char f[300];
+        snprintf(f, sizeof(f), "%s/%s", tmpdir, files[i]);
+        unlink(f);
+    }
+    rmdir(tmpdir);
+    return tap_done();
+}
