@@ -11,7 +11,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential meson ninja-build pkg-config python3 \
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libinih-dev zlib1g-dev \
-      iso-codes wamerican \
+      iso-codes wamerican tzdata \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

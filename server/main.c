@@ -117,8 +117,8 @@ static int parse_args(int argc, char **argv, bool serve, struct options *o)
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i], *value = NULL;
         const char *eq = strchr(arg, '=');
-        size_t name_len = eq && arg[0] == '-' ? (size_t)(eq - arg)
-                                               : strlen(arg);
+        size_t name_len =
+            eq && arg[0] == '-' ? (size_t)(eq - arg) : strlen(arg);
         bool matched = false;
 
         if (arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -146,8 +146,7 @@ static int parse_args(int argc, char **argv, bool serve, struct options *o)
                 value = "true";
             }
             if (config_set(&o->cfg, config_flags[f].section,
-                           config_flags[f].key, value, err,
-                           sizeof(err)) < 0)
+                           config_flags[f].key, value, err, sizeof(err)) < 0)
                 return fail("%s", err);
             if (strcmp(config_flags[f].key, "path") == 0)
                 o->db_given = true;
@@ -290,13 +289,13 @@ out:
 
 /* --- serve ------------------------------------------------------------ */
 
-static int api_create(struct db *db, const char *body, size_t len,
-                      bool ndjson, struct jsonw *w, char *err, size_t errlen);
+static int api_create(struct db *db, const char *body, size_t len, bool ndjson,
+                      struct jsonw *w, char *err, size_t errlen);
 static int api_delete(struct db *db, int64_t id);
 static const struct ex_resources *serve_resources;
 
-static int api_create(struct db *db, const char *body, size_t len,
-                      bool ndjson, struct jsonw *w, char *err, size_t errlen)
+static int api_create(struct db *db, const char *body, size_t len, bool ndjson,
+                      struct jsonw *w, char *err, size_t errlen)
 {
     struct ingest in = {db, serve_resources};
 
@@ -394,9 +393,8 @@ static int cmd_serve(int argc, char **argv)
         snprintf(url, sizeof(url), "http://%.*s:%u%s/",
                  (int)(colon - o.cfg.listen), o.cfg.listen,
                  http_server_port(server), o.cfg.base_path);
-        log_info("dossier %s listening on %s (database %s%s)",
-                 DOSSIER_VERSION, url, o.cfg.db_path,
-                 o.cfg.read_only ? ", read-only" : "");
+        log_info("dossier %s listening on %s (database %s%s)", DOSSIER_VERSION,
+                 url, o.cfg.db_path, o.cfg.read_only ? ", read-only" : "");
     }
     sigwait(&stop, &sig);
     log_info("%s: finishing in-flight requests", strsignal(sig));

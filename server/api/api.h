@@ -55,10 +55,10 @@ int api_db_error(struct http_response *res, int status);
 
 /* A page cursor: the sort it belongs to, and where the last page ended. */
 struct api_cursor {
-    char sort;            /* a letter per sort order */
+    char sort; /* a letter per sort order */
     int64_t offset;
     int64_t id;
-    char key[40];         /* text sort key, e.g. published */
+    char key[40]; /* text sort key, e.g. published */
 };
 
 /* Parse ?cursor= for @sort; 0 (absent: cur->sort == 0), or -1 with 400. */
@@ -90,12 +90,10 @@ int api_articles_annotations(struct http_request *req,
                              struct http_response *res);
 int api_entities_list(struct http_request *req, struct http_response *res);
 int api_entities_get(struct http_request *req, struct http_response *res);
-int api_entities_articles(struct http_request *req,
-                          struct http_response *res);
+int api_entities_articles(struct http_request *req, struct http_response *res);
 int api_claims_list(struct http_request *req, struct http_response *res);
 int api_claims_get(struct http_request *req, struct http_response *res);
-int api_claim_groups_list(struct http_request *req,
-                          struct http_response *res);
+int api_claim_groups_list(struct http_request *req, struct http_response *res);
 int api_claim_groups_get(struct http_request *req, struct http_response *res);
 int api_timeline_list(struct http_request *req, struct http_response *res);
 int api_timeline_volume(struct http_request *req, struct http_response *res);

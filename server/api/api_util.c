@@ -129,8 +129,7 @@ static size_t b64_encode(const unsigned char *in, size_t n, char *out)
     return o;
 }
 
-static int b64_decode(const char *in, unsigned char *out, size_t max,
-                      size_t *n)
+static int b64_decode(const char *in, unsigned char *out, size_t max, size_t *n)
 {
     size_t len = strlen(in), o = 0;
     unsigned v = 0;
@@ -173,14 +172,30 @@ static int bad_cursor(struct http_response *res)
     return -1;
 }
 
+/* A decimal number of 1..18 digits at *@p, advancing past it. */
+static int parse_count(const char **p, int64_t *out)
+{
+    int64_t v = 0;
+    int n = 0;
+
+    while (**p >= '0' && **p <= '9' && n < 18) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    if (!n || (**p >= '0' && **p <= '9'))
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int api_cursor_parse(struct http_request *req, struct http_response *res,
                      char sort, struct api_cursor *cur)
 {
     const char *v = http_param(req, "cursor");
     unsigned char text[129];
+    const char *p;
     size_t n;
-    long long offset, id;
-    int consumed = 0;
 
     memset(cur, 0, sizeof(*cur));
     if (!v)
@@ -188,21 +203,19 @@ int api_cursor_parse(struct http_request *req, struct http_response *res,
     if (strlen(v) > 170 || b64_decode(v, text, sizeof(text) - 1, &n) < 0)
         return bad_cursor(res);
     text[n] = '\0';
-    if (memchr(text, 0, n) || n < 6 || text[0] != (unsigned char)sort ||
-        text[1] != '.')
+    /* "<sort>.<offset>.<id>.<key>", digits only in the numbers. */
+    p = (const char *)text;
+    if (memchr(text, 0, n) || n < 6 || p[0] != sort || p[1] != '.')
         return bad_cursor(res);
-    if (sscanf((const char *)text + 2, "%lld.%lld.%n", &offset, &id,
-               &consumed) != 2 ||
-        !consumed || offset < 0 || id < 0 || offset > 100000000)
+    p += 2;
+    if (parse_count(&p, &cur->offset) < 0 || *p++ != '.' ||
+        parse_count(&p, &cur->id) < 0 || *p++ != '.' || cur->offset > 100000000)
         return bad_cursor(res);
-    const char *key = (const char *)text + 2 + consumed;
-    if (strlen(key) >= sizeof(cur->key) ||
-        strspn(key, "0123456789-:TZW.") != strlen(key))
+    if (strlen(p) >= sizeof(cur->key) ||
+        strspn(p, "0123456789-:TZW.") != strlen(p))
         return bad_cursor(res);
     cur->sort = sort;
-    cur->offset = offset;
-    cur->id = id;
-    strcpy(cur->key, key);
+    strcpy(cur->key, p);
     return 0;
 }
 

@@ -12,10 +12,10 @@
 #include "db/db_articles.h"
 
 #define SNIPPET_WORDS 40
-#define TOTAL_CAP 10000
+#define TOTAL_CAP     10000
 
-static const char *const sort_names[] = {"relevance", "-published",
-                                         "published", "id", NULL};
+static const char *const sort_names[] = {"relevance", "-published", "published",
+                                         "id", NULL};
 /* Cursor letters, by enum db_article_sort. */
 static const char sort_letters[] = "rdai";
 
@@ -29,8 +29,7 @@ static void write_lead(struct jsonw *w, const char *body, size_t len)
         i++;
     size_t start = i;
     while (i < len && words < SNIPPET_WORDS) {
-        while (i < len && body[i] != ' ' && body[i] != '\n' &&
-               body[i] != '\t')
+        while (i < len && body[i] != ' ' && body[i] != '\n' && body[i] != '\t')
             i++;
         words++;
         while (i < len &&
@@ -38,9 +37,8 @@ static void write_lead(struct jsonw *w, const char *body, size_t len)
             i++;
     }
     size_t end = i;
-    while (end > start &&
-           (body[end - 1] == ' ' || body[end - 1] == '\n' ||
-            body[end - 1] == '\t'))
+    while (end > start && (body[end - 1] == ' ' || body[end - 1] == '\n' ||
+                           body[end - 1] == '\t'))
         end--;
     struct buf tmp;
     buf_init(&tmp, 1 << 16);
@@ -137,8 +135,8 @@ int api_articles_list(struct http_request *req, struct http_response *res)
     if (text) {
         rc = ftsq_translate(text, &match);
         if (rc != FTSQ_OK)
-            return http_error(res, HTTP_BAD_REQUEST, "invalid_query", "q",
-                              "%s", ftsq_strerror(rc));
+            return http_error(res, HTTP_BAD_REQUEST, "invalid_query", "q", "%s",
+                              ftsq_strerror(rc));
         q.match = arena_strdup(req->arena, match);
         free(match);
     }
@@ -150,8 +148,7 @@ int api_articles_list(struct http_request *req, struct http_response *res)
         q.after.set = true;
         q.after.offset = cur.offset;
         q.after.id = cur.id;
-        snprintf(q.after.published, sizeof(q.after.published), "%s",
-                 cur.key);
+        snprintf(q.after.published, sizeof(q.after.published), "%s", cur.key);
     }
     if (!(db = api_db(res)))
         return res->status;
@@ -289,8 +286,8 @@ int api_articles_create(struct http_request *req, struct http_response *res)
         return http_error(res, HTTP_FORBIDDEN, "writes_disabled", NULL,
                           "the database is read-only");
     jw_init(&w, &res->body);
-    rc = api_state()->create_articles(db, req->body, req->body_len, ndjson,
-                                      &w, err, sizeof(err));
+    rc = api_state()->create_articles(db, req->body, req->body_len, ndjson, &w,
+                                      err, sizeof(err));
     db_pool_writer_release();
     if (rc == -1)
         return http_error(res, HTTP_BAD_REQUEST, "invalid_json", NULL, "%s",

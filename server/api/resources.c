@@ -13,10 +13,9 @@
 #include "db/db_read.h"
 
 static const char *const entity_types[] = {"person", "org", "place", NULL};
-static const char *const claim_kinds[] = {"quote", "statement", "number",
-                                          NULL};
-static const char *const statuses[] = {"corroborated", "conflicting",
-                                       "single", NULL};
+static const char *const claim_kinds[] = {"quote", "statement", "number", NULL};
+static const char *const statuses[] = {"corroborated", "conflicting", "single",
+                                       NULL};
 
 /* Check every item of a comma list against @allowed. */
 static int check_values(struct http_response *res, const char *name,
@@ -31,8 +30,8 @@ static int check_values(struct http_response *res, const char *name,
             char list[128] = "";
             for (size_t j = 0; allowed[j]; j++) {
                 size_t len = strlen(list);
-                snprintf(list + len, sizeof(list) - len, "%s%s",
-                         j ? ", " : "", allowed[j]);
+                snprintf(list + len, sizeof(list) - len, "%s%s", j ? ", " : "",
+                         allowed[j]);
             }
             http_error(res, HTTP_BAD_REQUEST, "invalid_parameter", name,
                        "%s must be among: %s", name, list);
@@ -97,28 +96,26 @@ static int claim_match(struct http_request *req, struct http_response *res,
 static int not_found_id(struct http_response *res, const char *what,
                         struct http_request *req, size_t seg)
 {
-    return http_error(res, HTTP_NOT_FOUND, "not_found", NULL, "no %s %s",
-                      what, req->segments[seg]);
+    return http_error(res, HTTP_NOT_FOUND, "not_found", NULL, "no %s %s", what,
+                      req->segments[seg]);
 }
 
 /* --- entities ------------------------------------------------------ */
 
 int api_entities_list(struct http_request *req, struct http_response *res)
 {
-    static const char *const sorts[] = {"-mentions", "-articles", "name",
-                                        NULL};
+    static const char *const sorts[] = {"-mentions", "-articles", "name", NULL};
     struct db_entity_query q = {0};
     struct db_list page;
     struct jsonw w;
     struct db *db;
     int sort, rc;
 
-    if (http_param_list(req, res, "type", (const char ***)&q.types,
-                        &q.ntypes) < 0 ||
+    if (http_param_list(req, res, "type", (const char ***)&q.types, &q.ntypes) <
+            0 ||
         check_values(res, "type", (const char **)q.types, q.ntypes,
                      entity_types) < 0 ||
-        http_param_int(req, res, "article", 1, INT64_MAX, 0, &q.article) <
-            0 ||
+        http_param_int(req, res, "article", 1, INT64_MAX, 0, &q.article) < 0 ||
         http_param_list(req, res, "source", (const char ***)&q.sources,
                         &q.nsources) < 0 ||
         http_param_enum(req, res, "sort", sorts, 0, &sort) < 0 ||
@@ -175,8 +172,7 @@ static int write_entity_article(void *p, const struct db_article *a)
     return 0;
 }
 
-int api_entities_articles(struct http_request *req,
-                          struct http_response *res)
+int api_entities_articles(struct http_request *req, struct http_response *res)
 {
     static const char *const sorts[] = {"-mentions", "-published", NULL};
     struct db_list page;
@@ -220,16 +216,14 @@ int api_claims_list(struct http_request *req, struct http_response *res)
     struct db *db;
     int status = -1, rc;
 
-    if (http_param_list(req, res, "kind", (const char ***)&q.kinds,
-                        &q.nkinds) < 0 ||
+    if (http_param_list(req, res, "kind", (const char ***)&q.kinds, &q.nkinds) <
+            0 ||
         check_values(res, "kind", (const char **)q.kinds, q.nkinds,
                      claim_kinds) < 0 ||
-        http_param_int(req, res, "speaker", 1, INT64_MAX, 0, &q.speaker) <
-            0 ||
+        http_param_int(req, res, "speaker", 1, INT64_MAX, 0, &q.speaker) < 0 ||
         http_param_ids(req, res, "entity", (int64_t **)&q.entities,
                        &q.nentities) < 0 ||
-        http_param_int(req, res, "article", 1, INT64_MAX, 0, &q.article) <
-            0 ||
+        http_param_int(req, res, "article", 1, INT64_MAX, 0, &q.article) < 0 ||
         http_param_list(req, res, "source", (const char ***)&q.sources,
                         &q.nsources) < 0 ||
         http_param_enum(req, res, "status", statuses, -1, &status) < 0 ||
@@ -268,8 +262,7 @@ int api_claims_get(struct http_request *req, struct http_response *res)
     return http_json(res, HTTP_OK);
 }
 
-int api_claim_groups_list(struct http_request *req,
-                          struct http_response *res)
+int api_claim_groups_list(struct http_request *req, struct http_response *res)
 {
     struct db_group_query q = {0};
     struct db_list page;
@@ -278,14 +271,14 @@ int api_claim_groups_list(struct http_request *req,
     int status = -1, rc;
 
     if (http_param_enum(req, res, "status", statuses, -1, &status) < 0 ||
-        http_param_list(req, res, "kind", (const char ***)&q.kinds,
-                        &q.nkinds) < 0 ||
+        http_param_list(req, res, "kind", (const char ***)&q.kinds, &q.nkinds) <
+            0 ||
         check_values(res, "kind", (const char **)q.kinds, q.nkinds,
                      claim_kinds) < 0 ||
         http_param_ids(req, res, "entity", (int64_t **)&q.entities,
                        &q.nentities) < 0 ||
-        http_param_int(req, res, "min_sources", 1, 1000000, 0,
-                       &q.min_sources) < 0 ||
+        http_param_int(req, res, "min_sources", 1, 1000000, 0, &q.min_sources) <
+            0 ||
         claim_match(req, res, &q.match) < 0 ||
         page_params(req, res, 'g', &page) < 0)
         return res->status;
@@ -338,8 +331,7 @@ int api_timeline_list(struct http_request *req, struct http_response *res)
                        &q.nentities) < 0 ||
         http_param_list(req, res, "source", (const char ***)&q.sources,
                         &q.nsources) < 0 ||
-        http_param_int(req, res, "article", 1, INT64_MAX, 0, &q.article) <
-            0 ||
+        http_param_int(req, res, "article", 1, INT64_MAX, 0, &q.article) < 0 ||
         http_param_enum(req, res, "precision", precisions, 0,
                         &q.min_precision) < 0 ||
         page_params(req, res, 't', &page) < 0)
@@ -393,8 +385,8 @@ int api_timeline_volume(struct http_request *req, struct http_response *res)
         char *match;
         rc = ftsq_translate(text, &match);
         if (rc != FTSQ_OK)
-            return http_error(res, HTTP_BAD_REQUEST, "invalid_query", "q",
-                              "%s", ftsq_strerror(rc));
+            return http_error(res, HTTP_BAD_REQUEST, "invalid_query", "q", "%s",
+                              ftsq_strerror(rc));
         q.match = arena_strdup(req->arena, match);
         free(match);
     }

@@ -113,8 +113,7 @@ static void openapi_build(void)
     json_t *root = json_loadb((const char *)doc->data, doc->len, 0, NULL);
     char *url = xasprintf("%s/", api_state()->config->base_path);
 
-    json_object_set_new(root, "servers",
-                        json_pack("[{s:s}]", "url", url));
+    json_object_set_new(root, "servers", json_pack("[{s:s}]", "url", url));
     openapi_doc = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     openapi_len = strlen(openapi_doc);
     json_decref(root);

@@ -32,12 +32,18 @@ struct key_def {
     int64_t min, max;
 };
 
-#define STR(sec, k, field, d)                                               \
-    {sec, k, KEY_STRING, offsetof(struct config, field), d, 0, 0}
-#define INT(sec, k, field, d, lo, hi)                                       \
-    {sec, k, KEY_INT, offsetof(struct config, field), d, lo, hi}
-#define BOOL(sec, k, field, d)                                              \
-    {sec, k, KEY_BOOL, offsetof(struct config, field), d, 0, 1}
+#define STR(sec, k, field, d)                                                  \
+    {                                                                          \
+        sec, k, KEY_STRING, offsetof(struct config, field), d, 0, 0            \
+    }
+#define INT(sec, k, field, d, lo, hi)                                          \
+    {                                                                          \
+        sec, k, KEY_INT, offsetof(struct config, field), d, lo, hi             \
+    }
+#define BOOL(sec, k, field, d)                                                 \
+    {                                                                          \
+        sec, k, KEY_BOOL, offsetof(struct config, field), d, 0, 1              \
+    }
 
 static const struct key_def keys[] = {
     STR("server", "listen", listen, "127.0.0.1:8080"),
@@ -45,8 +51,7 @@ static const struct key_def keys[] = {
     STR("server", "static_dir", static_dir, "static"),
     INT("server", "threads", threads, "0", 0, 256),
     INT("server", "max_connections", max_connections, "1024", 1, 1000000),
-    INT("server", "connection_timeout_s", connection_timeout_s, "30", 1,
-        86400),
+    INT("server", "connection_timeout_s", connection_timeout_s, "30", 1, 86400),
     INT("server", "max_body_bytes", max_body_bytes, "10485760", 1,
         INT64_C(1) << 32),
     INT("server", "query_timeout_ms", query_timeout_ms, "2000", 1, 3600000),
@@ -98,8 +103,8 @@ static int parse_bool(const char *v, bool *out)
     return -1;
 }
 
-static int apply(struct config *cfg, const struct key_def *k,
-                 const char *value, char *err, size_t errlen)
+static int apply(struct config *cfg, const struct key_def *k, const char *value,
+                 char *err, size_t errlen)
 {
     char *field = (char *)cfg + k->offset;
 
@@ -117,8 +122,7 @@ static int apply(struct config *cfg, const struct key_def *k,
         if (errno || end == value || *end || v < k->min || v > k->max) {
             snprintf(err, errlen,
                      "%s.%s must be an integer between %lld and %lld",
-                     k->section, k->key, (long long)k->min,
-                     (long long)k->max);
+                     k->section, k->key, (long long)k->min, (long long)k->max);
             return -1;
         }
         *(int64_t *)(void *)field = v;
@@ -167,8 +171,8 @@ int config_set(struct config *cfg, const char *section, const char *key,
 struct ini_ctx {
     struct config *cfg;
     FILE *f;
-    int line;                 /* of the last line read */
-    int failed_line;          /* of the first bad setting, or 0 */
+    int line;        /* of the last line read */
+    int failed_line; /* of the first bad setting, or 0 */
     char err[256];
 };
 
@@ -184,14 +188,14 @@ static char *read_line(char *str, int num, void *stream)
 }
 
 static int on_ini_entry(void *user, const char *section, const char *name,
-                       const char *value)
+                        const char *value)
 {
     struct ini_ctx *ctx = user;
 
     if (ctx->failed_line)
         return 0;
-    if (config_set(ctx->cfg, section, name, value, ctx->err,
-                   sizeof(ctx->err)) < 0) {
+    if (config_set(ctx->cfg, section, name, value, ctx->err, sizeof(ctx->err)) <
+        0) {
         ctx->failed_line = ctx->line;
         return 0;
     }

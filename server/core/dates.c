@@ -199,8 +199,8 @@ static int part_months(const char *p, int *from, int *to)
         const char *name;
         int from, to;
     } parts[] = {
-        {"Q1", 1, 4},  {"Q2", 4, 7},  {"Q3", 7, 10},  {"Q4", 10, 13},
-        {"H1", 1, 7},  {"H2", 7, 13}, {"SP", 3, 6},   {"SU", 6, 9},
+        {"Q1", 1, 4},  {"Q2", 4, 7},   {"Q3", 7, 10}, {"Q4", 10, 13},
+        {"H1", 1, 7},  {"H2", 7, 13},  {"SP", 3, 6},  {"SU", 6, 9},
         {"FA", 9, 12}, {"WI", 12, 15},
     };
 
@@ -233,8 +233,8 @@ int date_period_bounds(const char *value, char start[11], char end[11])
             return -1;
         if (n >= 10 && value[7] == '-' && digits(value + 8, 2) &&
             (n == 10 || value[10] == 'T')) {
-            long d = days_from_civil(y, (unsigned)m,
-                                     (unsigned)num(value + 8, 2));
+            long d =
+                days_from_civil(y, (unsigned)m, (unsigned)num(value + 8, 2));
             civil_from_days(d, start);
             civil_from_days(d + 1, end);
             return 0;
@@ -258,8 +258,8 @@ int date_period_bounds(const char *value, char start[11], char end[11])
     civil_from_days(days_from_civil(y + (from - 1) / 12,
                                     (unsigned)((from - 1) % 12 + 1), 1),
                     start);
-    civil_from_days(days_from_civil(y + (to - 1) / 12,
-                                    (unsigned)((to - 1) % 12 + 1), 1),
-                    end);
+    civil_from_days(
+        days_from_civil(y + (to - 1) / 12, (unsigned)((to - 1) % 12 + 1), 1),
+        end);
     return 0;
 }

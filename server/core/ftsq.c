@@ -20,7 +20,7 @@ enum term_kind {
 
 struct term {
     enum term_kind kind;
-    const char *text;     /* into the input copy; not NUL-terminated */
+    const char *text; /* into the input copy; not NUL-terminated */
     size_t len;
     bool prefix;
     bool negated;
@@ -81,11 +81,9 @@ static int lex(const char *q, struct term *terms, size_t *nterms)
             t.len = i - start;
             if (!t.negated && t.len == 2 && memcmp(t.text, "OR", 2) == 0)
                 t.kind = TERM_OR;
-            else if (!t.negated && t.len == 3 &&
-                     memcmp(t.text, "NOT", 3) == 0)
+            else if (!t.negated && t.len == 3 && memcmp(t.text, "NOT", 3) == 0)
                 t.kind = TERM_NOT;
-            else if (!t.negated && t.len == 3 &&
-                     memcmp(t.text, "AND", 3) == 0)
+            else if (!t.negated && t.len == 3 && memcmp(t.text, "AND", 3) == 0)
                 continue;
             while (t.kind == TERM_WORD && t.len > 0 &&
                    t.text[t.len - 1] == '*') {

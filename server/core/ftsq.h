@@ -17,8 +17,8 @@
 
 enum ftsq_status {
     FTSQ_OK = 0,
-    FTSQ_EMPTY = -1,      /* no searchable term (only punctuation or NOTs) */
-    FTSQ_TOO_LONG = -2,   /* input or term count over the limits */
+    FTSQ_EMPTY = -1,    /* no searchable term (only punctuation or NOTs) */
+    FTSQ_TOO_LONG = -2, /* input or term count over the limits */
 };
 
 /*

@@ -19,7 +19,7 @@
 #define JW_MAX_DEPTH 32
 
 struct jsonw {
-    struct buf *b;     /* borrowed */
+    struct buf *b; /* borrowed */
     int depth;
     bool first[JW_MAX_DEPTH + 1];
     char closer[JW_MAX_DEPTH + 1];

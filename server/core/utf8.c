@@ -139,16 +139,16 @@ static uint32_t fold_cp(uint32_t c)
 {
     if (c < 0x80)
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
-    if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3ab &&
-                                                   c != 0x3a2) ||
-        (c >= 0x410 && c <= 0x42f))
+    if ((c >= 0xc0 && c <= 0xde && c != 0xd7) ||
+        (c >= 0x391 && c <= 0x3ab && c != 0x3a2) || (c >= 0x410 && c <= 0x42f))
         return c + 32;
     if (c >= 0x400 && c <= 0x40f)
         return c + 80;
     /* Latin Extended-A pairs upper/lower, except the odd stretch
      * U+0139..U+0148 and U+0179..U+017E where the upper is odd. */
     if (c >= 0x100 && c <= 0x17f && c != 0x130 && c != 0x138 && c != 0x149) {
-        bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e);
+        bool odd_upper =
+            (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e);
         if (odd_upper ? (c & 1) : !(c & 1))
             return c + 1;
     }

@@ -25,7 +25,7 @@ static struct {
     pthread_mutex_t lock;
     bool on;
     struct {
-        const char *sql;      /* sqlite3_sql() of a cached statement */
+        const char *sql; /* sqlite3_sql() of a cached statement */
         char *text;
         uint64_t ns, calls;
     } slot[PROFILE_SLOTS];
@@ -45,10 +45,9 @@ static void profile_report(void)
           compare_profile);
     fprintf(stderr, "SQL profile (total ms, calls, statement):\n");
     for (int i = 0; i < 25 && profile.slot[i].text; i++)
-        fprintf(stderr, "%10.1f %8llu  %.150s\n",
-                (double)profile.slot[i].ns / 1e6,
-                (unsigned long long)profile.slot[i].calls,
-                profile.slot[i].text);
+        fprintf(
+            stderr, "%10.1f %8llu  %.150s\n", (double)profile.slot[i].ns / 1e6,
+            (unsigned long long)profile.slot[i].calls, profile.slot[i].text);
 }
 
 static int on_profile(unsigned type, void *ctx, void *p, void *x)
@@ -244,8 +243,7 @@ int db_migrate(struct db *db, char *err, size_t errlen)
     int have = db_schema_version(db);
 
     if (have < 0) {
-        snprintf(err, errlen, "cannot read schema version: %s",
-                 db_errmsg(db));
+        snprintf(err, errlen, "cannot read schema version: %s", db_errmsg(db));
         return DB_ERROR;
     }
     if (have > db_schema_latest()) {
@@ -300,8 +298,7 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
     profile_attach(db->conn);
     sqlite3_progress_handler(db->conn, 4000, progress, db);
     if (!db->read_only && db_exec(db, "PRAGMA journal_mode = WAL") != DB_OK) {
-        snprintf(err, errlen, "%s: cannot enable WAL: %s", path,
-                 db_errmsg(db));
+        snprintf(err, errlen, "%s: cannot enable WAL: %s", path, db_errmsg(db));
         goto fail;
     }
     db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
@@ -387,8 +384,7 @@ int db_pool_init(const char *path, bool read_only, char *err, size_t errlen)
 {
     pool.path = xstrdup(path);
     pool.read_only = read_only;
-    if (!read_only &&
-        db_open(path, 0, &pool.writer, err, errlen) != DB_OK)
+    if (!read_only && db_open(path, 0, &pool.writer, err, errlen) != DB_OK)
         return DB_ERROR;
     return DB_OK;
 }

@@ -16,18 +16,18 @@ struct db;
 
 enum db_status {
     DB_OK = 0,
-    DB_NOT_FOUND = 1,     /* not an error */
-    DB_DUPLICATE = 2,     /* not an error: the row exists already */
+    DB_NOT_FOUND = 1, /* not an error */
+    DB_DUPLICATE = 2, /* not an error: the row exists already */
     DB_ERROR = -1,
-    DB_TIMEOUT = -2,      /* the deadline passed (SQLITE_INTERRUPT) */
-    DB_READONLY = -3,     /* a write on a read-only database */
-    DB_BUSY = -4,         /* locked past busy_timeout */
-    DB_BAD_QUERY = -5,    /* a full-text query FTS5 rejected */
+    DB_TIMEOUT = -2,   /* the deadline passed (SQLITE_INTERRUPT) */
+    DB_READONLY = -3,  /* a write on a read-only database */
+    DB_BUSY = -4,      /* locked past busy_timeout */
+    DB_BAD_QUERY = -5, /* a full-text query FTS5 rejected */
 };
 
 enum db_open_flags {
     DB_OPEN_READONLY = 1 << 0,
-    DB_OPEN_CREATE = 1 << 1,  /* create the file if missing, and migrate */
+    DB_OPEN_CREATE = 1 << 1, /* create the file if missing, and migrate */
 };
 
 /*
@@ -52,7 +52,7 @@ int db_schema_version(struct db *db);
  */
 void db_set_deadline(struct db *db, int64_t ms);
 
-int db_begin(struct db *db);       /* BEGIN IMMEDIATE */
+int db_begin(struct db *db); /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 

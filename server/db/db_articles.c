@@ -217,8 +217,7 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
             break;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
-                                                 : db_status_of(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
 int db_articles_count(struct db *db, const struct db_article_query *q,
@@ -230,8 +229,8 @@ int db_articles_count(struct db *db, const struct db_article_query *q,
     int rc;
 
     /* Counting on the FTS table alone avoids the join when possible. */
-    bool fts_only = q->match && !q->nsources && !q->since && !q->until &&
-                    !q->nentities;
+    bool fts_only =
+        q->match && !q->nsources && !q->since && !q->until && !q->nentities;
     db_query_init(&dq, "SELECT count(*) FROM (SELECT 1");
     db_query_sql(&dq, fts_only ? " FROM articles_fts" : from_clause(q));
     add_filters(&dq, q, until_next);
@@ -317,8 +316,7 @@ int db_sources_list(struct db *db, db_source_cb cb, void *ctx)
             break;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
-                                                 : db_status_of(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
 int db_articles_volume(struct db *db, const struct db_article_query *q,
@@ -350,6 +348,5 @@ int db_articles_volume(struct db *db, const struct db_article_query *q,
         if (cb(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1)))
             break;
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
-                                                 : db_status_of(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }

@@ -12,7 +12,7 @@
 #include "db/db.h"
 
 /* Snippet match markers (control characters are stripped at ingest). */
-#define DB_MARK_OPEN '\x02'
+#define DB_MARK_OPEN  '\x02'
 #define DB_MARK_CLOSE '\x03'
 
 /* One article row; strings are borrowed for the duration of a callback. */
@@ -21,12 +21,12 @@ struct db_article {
     const char *external_id, *source, *title, *published, *url;
     const char *ingested_at;
     int64_t word_count;
-    const char *body;         /* whole body (get) or its start (lists) */
+    const char *body; /* whole body (get) or its start (lists) */
     size_t body_len;
     bool has_score;
-    double score;             /* higher is better */
-    const char *snippet;      /* with DB_MARK_* around matches, or NULL */
-    int64_t mention_count;    /* entity article lists only */
+    double score;          /* higher is better */
+    const char *snippet;   /* with DB_MARK_* around matches, or NULL */
+    int64_t mention_count; /* entity article lists only */
 };
 
 /* An article to store; word_count and body_hash come from ingest. */
@@ -52,11 +52,11 @@ struct db_position {
 };
 
 struct db_article_query {
-    const char *match;             /* FTS5 expression, or NULL */
-    const char *const *sources;    /* OR-ed, exact */
+    const char *match;          /* FTS5 expression, or NULL */
+    const char *const *sources; /* OR-ed, exact */
     size_t nsources;
-    const char *since, *until;     /* inclusive YYYY-MM-DD, or NULL */
-    const int64_t *entities;       /* OR-ed entity ids */
+    const char *since, *until; /* inclusive YYYY-MM-DD, or NULL */
+    const int64_t *entities;   /* OR-ed entity ids */
     size_t nentities;
     enum db_article_sort sort;
     struct db_position after;
@@ -104,7 +104,7 @@ int db_articles_delete(struct db *db, int64_t id);
 int db_articles_ids(struct db *db, int64_t **ids, size_t *n);
 
 struct db_source {
-    const char *source;       /* NULL: articles without a source */
+    const char *source; /* NULL: articles without a source */
     int64_t article_count;
     const char *first_published, *last_published;
 };
@@ -113,7 +113,7 @@ int db_sources_list(struct db *db, db_source_cb cb, void *ctx);
 
 enum db_interval {
     DB_INTERVAL_DAY,
-    DB_INTERVAL_WEEK,   /* buckets named by their Monday */
+    DB_INTERVAL_WEEK, /* buckets named by their Monday */
     DB_INTERVAL_MONTH,
 };
 typedef int (*db_bucket_cb)(void *ctx, const char *date, int64_t count);

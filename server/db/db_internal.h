@@ -20,7 +20,7 @@ struct db_stmt_slot {
 struct db {
     sqlite3 *conn;
     bool read_only;
-    int64_t deadline_ns;      /* CLOCK_MONOTONIC; 0 = none */
+    int64_t deadline_ns; /* CLOCK_MONOTONIC; 0 = none */
     uint64_t tick;
     struct db_stmt_slot cache[DB_STMT_CACHE];
 };

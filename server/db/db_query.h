@@ -18,7 +18,7 @@ struct db_query {
     struct {
         bool is_int;
         int64_t i;
-        const char *s;       /* borrowed until db_query_prepare */
+        const char *s; /* borrowed until db_query_prepare */
     } binds[DB_QUERY_MAX_BINDS];
     bool where_started;
 };

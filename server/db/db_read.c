@@ -38,8 +38,7 @@ static int write_page(struct db *db, sqlite3_stmt *st, struct db_list *page,
     }
     jw_end(w);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
-                                                 : db_status_of(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
 static void page_clause(struct db_query *dq, const struct db_list *page)
@@ -77,10 +76,10 @@ static void col_json(struct jsonw *w, sqlite3_stmt *st, int i)
 
 /* --- entities ------------------------------------------------------ */
 
-#define ENTITY_COLUMNS                                                      \
-    "SELECT e.id, e.name, e.type, (SELECT json_group_array(alias) FROM "   \
-    "(SELECT alias FROM entity_aliases WHERE entity_id = e.id AND alias "  \
-    "!= e.name ORDER BY count DESC, alias)), e.mention_count, "            \
+#define ENTITY_COLUMNS                                                         \
+    "SELECT e.id, e.name, e.type, (SELECT json_group_array(alias) FROM "       \
+    "(SELECT alias FROM entity_aliases WHERE entity_id = e.id AND alias "      \
+    "!= e.name ORDER BY count DESC, alias)), e.mention_count, "                \
     "e.article_count, e.source_count"
 
 static void entity_fields(sqlite3_stmt *st, struct jsonw *w)
@@ -188,12 +187,13 @@ int db_entities_get(struct db *db, int64_t id, struct jsonw *w)
     sqlite3_stmt *st;
     int rc;
 
-    st = db_stmt(db, ENTITY_COLUMNS ", (SELECT min(a.published) FROM "
-                     "mentions m JOIN articles a ON a.id = m.article_id "
-                     "WHERE m.entity_id = e.id), (SELECT max(a.published) "
-                     "FROM mentions m JOIN articles a ON a.id = m.article_id "
-                     "WHERE m.entity_id = e.id) FROM entities e "
-                     "WHERE e.id = ?");
+    st = db_stmt(db, ENTITY_COLUMNS
+                 ", (SELECT min(a.published) FROM "
+                 "mentions m JOIN articles a ON a.id = m.article_id "
+                 "WHERE m.entity_id = e.id), (SELECT max(a.published) "
+                 "FROM mentions m JOIN articles a ON a.id = m.article_id "
+                 "WHERE m.entity_id = e.id) FROM entities e "
+                 "WHERE e.id = ?");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
@@ -308,17 +308,16 @@ int db_entities_articles(struct db *db, int64_t id, bool by_published,
         page->written++;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
-                                                 : db_status_of(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
 /* --- claims -------------------------------------------------------- */
 
-#define CLAIM_COLUMNS                                                       \
-    "SELECT c.id, c.kind, c.text, c.article_id, a.source, a.published, "   \
-    "c.start, c.\"end\", c.speaker_entity_id, coalesce(e.name, "           \
-    "c.speaker_text), c.group_id, c.value, c.unit, c.qualifier FROM "      \
-    "claims c JOIN articles a ON a.id = c.article_id LEFT JOIN entities e " \
+#define CLAIM_COLUMNS                                                          \
+    "SELECT c.id, c.kind, c.text, c.article_id, a.source, a.published, "       \
+    "c.start, c.\"end\", c.speaker_entity_id, coalesce(e.name, "               \
+    "c.speaker_text), c.group_id, c.value, c.unit, c.qualifier FROM "          \
+    "claims c JOIN articles a ON a.id = c.article_id LEFT JOIN entities e "    \
     "ON e.id = c.speaker_entity_id"
 
 static void claim_speaker(sqlite3_stmt *st, struct jsonw *w, int id_col,
@@ -715,14 +714,12 @@ int db_events_list(struct db *db, const struct db_event_query *q,
     db_query_and(&dq);
     db_query_sql(&dq, "ev.source_count > 0");
     /* Events are placed by the first day of their period. */
-    if (q->since && date_period_bounds(q->since, since_first, since_end) ==
-                        0) {
+    if (q->since && date_period_bounds(q->since, since_first, since_end) == 0) {
         db_query_and(&dq);
         db_query_sql(&dq, "ev.first_day >= ");
         db_query_text(&dq, since_first);
     }
-    if (q->until && date_period_bounds(q->until, until_first, until_end) ==
-                        0) {
+    if (q->until && date_period_bounds(q->until, until_first, until_end) == 0) {
         db_query_and(&dq);
         db_query_sql(&dq, "ev.first_day < ");
         db_query_text(&dq, until_end);

@@ -18,8 +18,8 @@
 struct db_list {
     int64_t limit;
     int64_t offset;
-    bool more;            /* out */
-    int64_t written;      /* out */
+    bool more;       /* out */
+    int64_t written; /* out */
 };
 
 enum db_entity_sort {
@@ -31,8 +31,8 @@ enum db_entity_sort {
 struct db_entity_query {
     const char *const *types;
     size_t ntypes;
-    const char *prefix;           /* case-insensitive, name or alias */
-    int64_t article;              /* 0: any */
+    const char *prefix; /* case-insensitive, name or alias */
+    int64_t article;    /* 0: any */
     const char *const *sources;
     size_t nsources;
     enum db_entity_sort sort;
@@ -58,13 +58,13 @@ int db_entities_articles(struct db *db, int64_t id, bool by_published,
 struct db_claim_query {
     const char *const *kinds;
     size_t nkinds;
-    int64_t speaker;              /* 0: any */
+    int64_t speaker; /* 0: any */
     const int64_t *entities;
     size_t nentities;
     int64_t article;
     const char *const *sources;
     size_t nsources;
-    const char *match;            /* FTS5 expression over claim text */
+    const char *match; /* FTS5 expression over claim text */
     const char *status;
 };
 
@@ -87,13 +87,13 @@ int db_claim_groups_list(struct db *db, const struct db_group_query *q,
 int db_claim_groups_get(struct db *db, int64_t id, struct jsonw *w);
 
 struct db_event_query {
-    const char *since, *until;    /* YYYY[-MM[-DD]] */
+    const char *since, *until; /* YYYY[-MM[-DD]] */
     const int64_t *entities;
     size_t nentities;
     const char *const *sources;
     size_t nsources;
     int64_t article;
-    int min_precision;            /* 0 year, 1 month, 2 day */
+    int min_precision; /* 0 year, 1 month, 2 day */
 };
 
 int db_events_list(struct db *db, const struct db_event_query *q,

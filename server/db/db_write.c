@@ -15,13 +15,13 @@
  * The outlet of article ?2 as counted for sources: its source, or
  * "#<id>" for an article without one (an outlet of its own).
  */
-#define SOURCE_KEY_OF_2                                                     \
+#define SOURCE_KEY_OF_2                                                        \
     "(SELECT coalesce(source, '#' || id) FROM articles WHERE id = ?2)"
 
 /* Fixed numbers of bound slots keep each query one cached statement. */
-#define CANDIDATE_HASHES 8
+#define CANDIDATE_HASHES    8
 #define CANDIDATES_PER_HASH "64"
-#define EVENT_ENTITIES 32
+#define EVENT_ENTITIES      32
 
 /* Step a write statement once; DB_OK or the mapped error. */
 static int step_done(struct db *db, sqlite3_stmt *st)
@@ -29,8 +29,7 @@ static int step_done(struct db *db, sqlite3_stmt *st)
     int rc = sqlite3_step(st);
 
     sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK
-                                                 : db_status_of(db, rc);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
 }
 
 /* --- ids of one article's rows ------------------------------------- */
@@ -56,8 +55,8 @@ static int collect_ids(struct db *db, const char *sql, int64_t article_id,
 }
 
 /* Run each statement of @steps with ?1 bound to each of @ids. */
-static int run_for_each(struct db *db, const char *const *steps,
-                        size_t nsteps, const int64_t *ids, size_t n)
+static int run_for_each(struct db *db, const char *const *steps, size_t nsteps,
+                        const int64_t *ids, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         for (size_t s = 0; s < nsteps; s++) {
@@ -242,8 +241,8 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
         "DELETE FROM entity_sources WHERE entity_id = ?1 AND articles <= 0",
     };
     const char *const *steps = sign > 0 ? add : take;
-    size_t n = sign > 0 ? sizeof(add) / sizeof(*add)
-                        : sizeof(take) / sizeof(*take);
+    size_t n =
+        sign > 0 ? sizeof(add) / sizeof(*add) : sizeof(take) / sizeof(*take);
 
     for (size_t i = 0; i <= n; i++) {
         const char *sql = i < n ? steps[i]
@@ -413,8 +412,8 @@ int db_annotations_clear(struct db *db, int64_t article_id)
         "DELETE FROM mentions WHERE article_id = ?",
     };
 
-    return run_for_each(db, steps, sizeof(steps) / sizeof(*steps),
-                        &article_id, 1);
+    return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), &article_id,
+                        1);
 }
 
 /* --- timeline events ------------------------------------------------ */
@@ -425,8 +424,8 @@ int db_events_candidates(struct db *db, const char *date,
 {
     struct buf sql;
     sqlite3_stmt *st;
-    size_t cap = 0, ne = nentities < EVENT_ENTITIES ? nentities
-                                                    : EVENT_ENTITIES;
+    size_t cap = 0,
+           ne = nentities < EVENT_ENTITIES ? nentities : EVENT_ENTITIES;
     int rc;
 
     *out = NULL;
@@ -496,20 +495,23 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
     int rc;
 
     /* A new outlet for the event? (asked before this mention exists) */
-    st = db_stmt(db, "UPDATE events SET source_count = source_count + 1 "
-                     "WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
-                     "event_mentions WHERE event_id = ?1 AND source_key = "
-                     SOURCE_KEY_OF_2 ")");
+    st = db_stmt(
+        db,
+        "UPDATE events SET source_count = source_count + 1 "
+        "WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+        "event_mentions WHERE event_id = ?1 AND source_key = " SOURCE_KEY_OF_2
+        ")");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, m->event_id);
     sqlite3_bind_int64(st, 2, m->article_id);
     if ((rc = step_done(db, st)) != DB_OK)
         return rc;
-    st = db_stmt(db, "INSERT OR IGNORE INTO event_mentions(event_id, "
-                     "article_id, timex_id, sentence_start, sentence_end, "
-                     "text, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                     SOURCE_KEY_OF_2 ")");
+    st = db_stmt(
+        db, "INSERT OR IGNORE INTO event_mentions(event_id, "
+            "article_id, timex_id, sentence_start, sentence_end, "
+            "text, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " SOURCE_KEY_OF_2
+            ")");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, m->event_id);
@@ -545,8 +547,9 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
 int db_article_events(struct db *db, int64_t article_id, int64_t **ids,
                       size_t *n)
 {
-    return collect_ids(db, "SELECT DISTINCT event_id FROM event_mentions "
-                           "WHERE article_id = ?",
+    return collect_ids(db,
+                       "SELECT DISTINCT event_id FROM event_mentions "
+                       "WHERE article_id = ?",
                        article_id, ids, n);
 }
 
@@ -564,8 +567,8 @@ int db_events_untally(struct db *db, int64_t article_id)
         "event_id FROM event_mentions WHERE article_id = ?1)",
     };
 
-    return run_for_each(db, steps, sizeof(steps) / sizeof(*steps),
-                        &article_id, 1);
+    return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), &article_id,
+                        1);
 }
 
 int db_events_recount(struct db *db, const int64_t *ids, size_t n)
@@ -605,8 +608,8 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                            "claim_terms WHERE hash = ? ORDER BY claim_id "
                            "DESC LIMIT " CANDIDATES_PER_HASH ")"
                          : "SELECT * FROM (SELECT claim_id FROM claim_terms "
-                           "WHERE hash = ? ORDER BY claim_id DESC LIMIT "
-                           CANDIDATES_PER_HASH ")");
+                           "WHERE hash = ? ORDER BY claim_id DESC "
+                           "LIMIT " CANDIDATES_PER_HASH ")");
     buf_puts(&sql, ") GROUP BY claim_id ORDER BY shared DESC LIMIT ?) t "
                    "JOIN claims c ON c.id = t.claim_id LEFT JOIN entities e "
                    "ON e.id = c.speaker_entity_id WHERE c.kind = ? AND "
@@ -640,8 +643,7 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
             memcpy(c->fingerprint, sqlite3_column_blob(st, 5), bytes);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK
-                                                 : db_status_of(db, rc);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
 }
 
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n)
@@ -719,8 +721,9 @@ int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id)
 int db_article_groups(struct db *db, int64_t article_id, int64_t **ids,
                       size_t *n)
 {
-    return collect_ids(db, "SELECT DISTINCT group_id FROM claims WHERE "
-                           "article_id = ? AND group_id IS NOT NULL",
+    return collect_ids(db,
+                       "SELECT DISTINCT group_id FROM claims WHERE "
+                       "article_id = ? AND group_id IS NOT NULL",
                        article_id, ids, n);
 }
 

@@ -55,24 +55,22 @@ struct db_timex_row {
     int64_t start, end, sentence;
     const char *text, *type, *value;
 };
-int db_timex_insert(struct db *db, const struct db_timex_row *t,
-                    int64_t *id);
+int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id);
 
 struct db_claim_row {
     int64_t article_id;
     const char *kind;
     int64_t start, end, sentence;
     const char *text;
-    int64_t speaker_entity_id;    /* 0: none */
+    int64_t speaker_entity_id; /* 0: none */
     const char *speaker_text;
     int has_value;
     double value;
     const char *unit, *qualifier;
-    const uint32_t *fingerprint;  /* content-word hashes, sorted */
+    const uint32_t *fingerprint; /* content-word hashes, sorted */
     size_t nfingerprint;
 };
-int db_claim_insert(struct db *db, const struct db_claim_row *c,
-                    int64_t *id);
+int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id);
 int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id);
 
 /* --- timeline events --- */
@@ -80,8 +78,8 @@ int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id);
 /* A stored event candidate for consolidation. */
 struct db_event_candidate {
     int64_t id;
-    char *label;              /* owned */
-    int64_t shared_entities;  /* with the entity list asked about */
+    char *label;             /* owned */
+    int64_t shared_entities; /* with the entity list asked about */
 };
 
 /*
@@ -119,9 +117,9 @@ int db_events_recount(struct db *db, const int64_t *ids, size_t n);
 
 struct db_claim_candidate {
     int64_t id, group_id, article_id;
-    char *speaker;            /* entity name or speaker text, owned */
-    char *unit;               /* owned */
-    uint32_t *fingerprint;    /* owned */
+    char *speaker;         /* entity name or speaker text, owned */
+    char *unit;            /* owned */
+    uint32_t *fingerprint; /* owned */
     size_t nfingerprint;
 };
 

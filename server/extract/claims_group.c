@@ -12,7 +12,7 @@
 /* Letters a word is cut to. */
 #define CL_STEM 5
 /* Bytes of context taken on each side of a number claim. */
-#define CL_CONTEXT 300
+#define CL_CONTEXT 150
 
 struct cl_bag {
     uint32_t *h;

@@ -35,6 +35,8 @@
 #define CL_AFTER_WINDOW  12
 #define CL_BEFORE_WINDOW 40
 #define CL_NP_WINDOW     8
+/* Longest name run, in tokens ("Rep. G. K. Butterfield Jr."). */
+#define CL_NAME_MAX 12
 /* Longest sentence looked at, in tokens, either side of a verb. */
 #define CL_SENTENCE_MAX 200
 /* How far back (bytes) a pronoun prefers the last named speaker. */
@@ -240,8 +242,9 @@ static size_t run_back(const struct cl_speech *sp, size_t lo, size_t e)
 {
     size_t s = e;
 
-    while (s > lo && (in_name(sp, s - 1) || (is_particle(sp, s - 1) &&
-                                             s - 1 > lo && is_cap(sp, s - 2))))
+    while (s > lo && e - s < CL_NAME_MAX &&
+           (in_name(sp, s - 1) ||
+            (is_particle(sp, s - 1) && s - 1 > lo && is_cap(sp, s - 2))))
         s--;
     while (s < e && !is_cap(sp, s))
         s++;
@@ -252,8 +255,9 @@ static size_t run_fwd(const struct cl_speech *sp, size_t s, size_t hi)
 {
     size_t e = s;
 
-    while (e < hi && (in_name(sp, e) ||
-                      (is_particle(sp, e) && e + 1 < hi && is_cap(sp, e + 1))))
+    while (e < hi && e - s < CL_NAME_MAX &&
+           (in_name(sp, e) ||
+            (is_particle(sp, e) && e + 1 < hi && is_cap(sp, e + 1))))
         e++;
     while (e > s && !is_cap(sp, e - 1))
         e--;
@@ -638,12 +642,12 @@ static void collect_people(struct cl_speech *sp)
         if (!is_class(sp, i, CL_TITLE) || !is_cap(sp, i))
             continue;
         e = run_fwd(sp, i, n);
-        if (e > i && name_of_run(sp, i, e, &ns)) {
+        if (e > i && name_of_run(sp, i, e, &ns))
             add_person(sp, tok(sp, ns)->start, tok(sp, e - 1)->end,
                        entity_at(r, tok(sp, ns)->start, tok(sp, e - 1)->end),
                        0);
+        if (e > i)
             i = e - 1;
-        }
     }
     for (size_t i = 0; i < sp->nq; i++)
         if (sp->q[i].spk.kind == CL_SPK_NAME)
@@ -817,8 +821,16 @@ static void add_statement(struct cl_speech *sp, size_t s, size_t e,
     size_t words = 0;
     struct ex_claim *c;
 
-    for (size_t k = s; k <= e; k++)
+    for (size_t k = s; k <= e; k++) {
+        /* ", and has massed ...": the subject's next act, not speech */
+        if (k > s && is_punct(sp, k, ',') &&
+            (is_text(sp, k + 1, "and") || is_text(sp, k + 1, "but")) &&
+            is_class(sp, k + 2, CL_AUX)) {
+            e = k - 1;
+            break;
+        }
         words += is_word(sp, k) || (tok(sp, k)->flags & CL_T_NUM);
+    }
     if (s > e || words < 3 || !is_word(sp, s))
         return;
     c = claims_add(sp->d, EX_CLAIM_STATEMENT, tok(sp, s)->start,

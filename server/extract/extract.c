@@ -98,8 +98,8 @@ int extract_run(const struct ex_resources *res, const struct ex_doc *doc,
     memset(out, 0, sizeof(*out));
     if (!utf8_valid(doc->text, doc->len))
         return -1;
-    if (text_sentences(doc->text, doc->len, &out->sentences,
-                       &out->nsentences) < 0)
+    if (text_sentences(doc->text, doc->len, &out->sentences, &out->nsentences) <
+        0)
         return -1;
     if (entities_extract(res->ent, doc, out) < 0)
         return -1;

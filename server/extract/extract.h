@@ -20,12 +20,7 @@
 
 #include "core/embed.h"
 
-enum ex_entity_type {
-    EX_ENT_PERSON,
-    EX_ENT_ORG,
-    EX_ENT_PLACE,
-    EX_ENT__COUNT
-};
+enum ex_entity_type { EX_ENT_PERSON, EX_ENT_ORG, EX_ENT_PLACE, EX_ENT__COUNT };
 
 enum ex_timex_type {
     EX_TIMEX_DATE,
@@ -58,10 +53,10 @@ struct ex_sentence {
 
 /* One occurrence of a name in the text. */
 struct ex_mention {
-    uint32_t start, end;       /* the bare name: no title, no 's */
+    uint32_t start, end; /* the bare name: no title, no 's */
     enum ex_entity_type type;
-    uint32_t sentence;         /* index into ex_result.sentences */
-    uint32_t entity;           /* index into ex_result.entities */
+    uint32_t sentence; /* index into ex_result.sentences */
+    uint32_t entity;   /* index into ex_result.entities */
 };
 
 /*
@@ -69,22 +64,22 @@ struct ex_mention {
  * aliasing ("Joe Biden", "Biden", "Mr. Biden").
  */
 struct ex_entity {
-    char *name;                /* canonical: the fullest form seen */
-    char *key;                 /* cross-article merge key (see entities.h) */
+    char *name; /* canonical: the fullest form seen */
+    char *key;  /* cross-article merge key (see entities.h) */
     enum ex_entity_type type;
-    char **aliases;            /* every distinct surface form, incl. name */
+    char **aliases; /* every distinct surface form, incl. name */
     size_t naliases;
 };
 
 /* A TIMEX3 temporal expression, normalised against the document date. */
 struct ex_timex {
-    uint32_t start, end;       /* TempEval-3 extent */
+    uint32_t start, end; /* TempEval-3 extent */
     enum ex_timex_type type;
-    char value[48];            /* TIMEX3 value: 2021-12-30, P3W, PAST_REF */
+    char value[48]; /* TIMEX3 value: 2021-12-30, P3W, PAST_REF */
     uint32_t sentence;
     /* The clause this expression anchors (for timeline events). */
     uint32_t clause_start, clause_end;
-    char *label;               /* short description of the event, or NULL */
+    char *label; /* short description of the event, or NULL */
 };
 
 /* A quote, a reported statement or a numeric assertion. */
@@ -92,14 +87,14 @@ struct ex_claim {
     uint32_t start, end;
     enum ex_claim_kind kind;
     uint32_t sentence;
-    int32_t speaker_entity;    /* index into entities, or -1 */
-    char *speaker_text;        /* speaker as written, or NULL when none */
-    int32_t continues;         /* quote continued by this one, or -1 */
+    int32_t speaker_entity; /* index into entities, or -1 */
+    char *speaker_text;     /* speaker as written, or NULL when none */
+    int32_t continues;      /* quote continued by this one, or -1 */
     /* number claims only */
     int has_value;
     double value;
-    char *unit;                /* singular counted thing: "troop" */
-    char *qualifier;           /* "as many as", "about", ... or NULL */
+    char *unit;      /* singular counted thing: "troop" */
+    char *qualifier; /* "as many as", "about", ... or NULL */
     /* Content-word hashes for grouping across articles (claims.h). */
     uint32_t *fingerprint;
     size_t nfingerprint;
@@ -120,10 +115,10 @@ struct ex_result {
 
 /* What the extractors are given about one article. */
 struct ex_doc {
-    const char *text;          /* UTF-8 body, need not be NUL-terminated */
+    const char *text; /* UTF-8 body, need not be NUL-terminated */
     size_t len;
-    const char *title;         /* may be NULL */
-    const char *published;     /* YYYY-MM-DD[THH:MM:SSZ] or NULL: no anchor */
+    const char *title;     /* may be NULL */
+    const char *published; /* YYYY-MM-DD[THH:MM:SSZ] or NULL: no anchor */
 };
 
 /*

@@ -171,8 +171,8 @@ static size_t scan_word(const char *s, size_t len, size_t i)
         if (!word_joiner(cp) || possessive_end(s, len, i))
             break; /* a possessive is a token of its own */
         uint32_t c2 = peek(s, len, next, &after);
-        if (!cp_is_alnum(c2) || ((cp == '-' || cp == 0x2010) &&
-                                 text_cp_is_upper(c2)))
+        if (!cp_is_alnum(c2) ||
+            ((cp == '-' || cp == 0x2010) && text_cp_is_upper(c2)))
             break; /* "Moscow-NATO": names on either side */
         i = next;
     }

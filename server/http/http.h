@@ -44,27 +44,27 @@ enum http_method {
 };
 
 #define HTTP_MAX_SEGMENTS 8
-#define HTTP_MAX_PARAMS 32
+#define HTTP_MAX_PARAMS   32
 
 struct http_param {
-    const char *name, *value;   /* decoded, arena-owned */
+    const char *name, *value; /* decoded, arena-owned */
 };
 
 struct http_request {
     enum http_method method;
     const char *method_name;
-    const char *path;           /* decoded, after base_path */
+    const char *path; /* decoded, after base_path */
     const char *segments[HTTP_MAX_SEGMENTS];
     size_t nsegments;
     struct http_param params[HTTP_MAX_PARAMS];
     size_t nparams;
-    const char *body;           /* NUL-terminated; NULL when none */
+    const char *body; /* NUL-terminated; NULL when none */
     size_t body_len;
     const char *request_id;
     const char *client_ip;
-    struct arena *arena;        /* freed when the request completes */
+    struct arena *arena; /* freed when the request completes */
     const struct config *config;
-    void *conn;                 /* the connection (http/ internal) */
+    void *conn; /* the connection (http/ internal) */
 };
 
 struct http_header {
@@ -76,10 +76,10 @@ struct http_header {
 struct http_response {
     int status;
     struct buf body;
-    const char *content_type;   /* static or arena string */
+    const char *content_type; /* static or arena string */
     struct http_header headers[HTTP_MAX_HEADERS];
     size_t nheaders;
-    bool cacheable;             /* a GET result: send an ETag, answer 304 */
+    bool cacheable; /* a GET result: send an ETag, answer 304 */
     struct arena *arena;
 };
 
@@ -93,8 +93,8 @@ typedef int (*http_handler)(struct http_request *req,
 struct http_route {
     const char *pattern;
     http_handler get, post, delete;
-    const char *const *params;  /* accepted query parameters, NULL-ended */
-    const char *name;           /* for metrics: "articles" */
+    const char *const *params; /* accepted query parameters, NULL-ended */
+    const char *name;          /* for metrics: "articles" */
 };
 
 /* Header lookup (case-insensitive); borrowed, or NULL. */
@@ -137,8 +137,8 @@ int http_json(struct http_response *res, int status);
 struct http_server;
 
 struct http_server_options {
-    const struct config *config;      /* borrowed; outlives the server */
-    const struct http_route *routes;  /* NULL-pattern terminated */
+    const struct config *config;     /* borrowed; outlives the server */
+    const struct http_route *routes; /* NULL-pattern terminated */
     const struct embed_file *embedded_static;
     /* Called on every worker thread before a handler; may be NULL. */
     void (*before_request)(struct http_request *req);

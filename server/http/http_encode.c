@@ -73,8 +73,7 @@ int http_gzip(const char *in, size_t len, char **out, size_t *outlen)
     char *buf;
 
     memset(&z, 0, sizeof(z));
-    if (deflateInit2(&z, 5, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
+    if (deflateInit2(&z, 5, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return -1;
     cap = deflateBound(&z, len);
     buf = xmalloc(cap);

@@ -13,9 +13,9 @@
 /* --- trusted proxies (http_net.c) --- */
 
 struct http_net {
-    int family;               /* AF_INET or AF_INET6 */
+    int family; /* AF_INET or AF_INET6 */
     unsigned char addr[16];
-    int prefix;               /* bits */
+    int prefix; /* bits */
 };
 
 /* Parse "127.0.0.1, 10.0.0.0/8, ::1" into a new array; -1 on bad input. */
@@ -36,8 +36,8 @@ const char *http_forwarded_client(struct arena *a, const char *xff,
 
 /* Requests that match no route, for metrics. */
 enum {
-    HTTP_ROUTE_STATIC = -1,   /* the pages */
-    HTTP_ROUTE_OTHER = -2,    /* /metrics, unknown paths */
+    HTTP_ROUTE_STATIC = -1, /* the pages */
+    HTTP_ROUTE_OTHER = -2,  /* /metrics, unknown paths */
 };
 
 struct http_metrics;

@@ -26,7 +26,7 @@ struct route_metrics {
 };
 
 struct http_metrics {
-    size_t nroutes;                    /* routes + static + other */
+    size_t nroutes; /* routes + static + other */
     struct route_metrics *routes;
 };
 
@@ -57,7 +57,7 @@ void http_metrics_free(struct http_metrics *m)
 void http_metrics_observe(struct http_metrics *m, int route, int status,
                           double seconds)
 {
-    size_t r = route >= 0                     ? (size_t)route
+    size_t r = route >= 0                   ? (size_t)route
                : route == HTTP_ROUTE_STATIC ? m->nroutes - 2
                                             : m->nroutes - 1;
     struct route_metrics *rm = &m->routes[r];
@@ -85,8 +85,8 @@ void http_metrics_render(struct http_metrics *m, struct buf *out,
                   "and status.\n# TYPE dossier_http_requests_total counter\n");
     for (size_t r = 0; r < m->nroutes; r++) {
         for (size_t s = 0; s < NSTATUS; s++) {
-            unsigned long v = atomic_load_explicit(
-                &m->routes[r].by_status[s], memory_order_relaxed);
+            unsigned long v = atomic_load_explicit(&m->routes[r].by_status[s],
+                                                   memory_order_relaxed);
             if (!v)
                 continue;
             if (s < NSTATUS - 1)
@@ -125,13 +125,13 @@ void http_metrics_render(struct http_metrics *m, struct buf *out,
                            "route=\"%s\",le=\"+Inf\"} %lu\n",
                            rm->name, cum);
         }
-        buf_printf(out,
-                   "dossier_http_request_duration_seconds_sum{route=\"%s\"} "
-                   "%.6f\n",
-                   rm->name,
-                   (double)atomic_load_explicit(&rm->sum_us,
-                                                memory_order_relaxed) /
-                       1e6);
+        buf_printf(
+            out,
+            "dossier_http_request_duration_seconds_sum{route=\"%s\"} "
+            "%.6f\n",
+            rm->name,
+            (double)atomic_load_explicit(&rm->sum_us, memory_order_relaxed) /
+                1e6);
         buf_printf(out,
                    "dossier_http_request_duration_seconds_count{route=\"%s\"}"
                    " %lu\n",

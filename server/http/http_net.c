@@ -81,8 +81,7 @@ int http_nets_parse(const char *list, struct http_net **out, size_t *n,
         nets = xgrow(nets, sizeof(*nets), count + 1, &cap);
         if (parse_one(item, &nets[count]) < 0) {
             snprintf(err, errlen,
-                     "trusted_proxies: \"%s\" is not an address or CIDR",
-                     item);
+                     "trusted_proxies: \"%s\" is not an address or CIDR", item);
             free(nets);
             return -1;
         }

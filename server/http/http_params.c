@@ -57,8 +57,8 @@ int http_error(struct http_response *res, int status, const char *code,
 static int invalid(struct http_response *res, const char *name,
                    const char *what)
 {
-    http_error(res, HTTP_BAD_REQUEST, "invalid_parameter", name, "%s %s",
-               name, what);
+    http_error(res, HTTP_BAD_REQUEST, "invalid_parameter", name, "%s %s", name,
+               what);
     return -1;
 }
 

@@ -43,12 +43,12 @@ struct request_ctx {
     struct buf body;
     bool too_large;
     bool bad_params;
-    bool after_stop;          /* arrived once shutdown had begun */
+    bool after_stop; /* arrived once shutdown had begun */
     struct timespec start;
     struct http_request req;
     struct http_response res;
-    int route;                /* for metrics: index or HTTP_ROUTE_* */
-    size_t bytes;             /* body bytes sent */
+    int route;    /* for metrics: index or HTTP_ROUTE_* */
+    size_t bytes; /* body bytes sent */
     bool finished;
 };
 
@@ -83,11 +83,62 @@ static enum http_method method_of(const char *m)
     return HTTP_OTHER;
 }
 
+/* --- decoding ---------------------------------------------------------- */
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * Percent-decode the path and the query values in place, as libmicrohttpd
+ * does, except that %00 becomes U+0001: a NUL would silently cut the
+ * string short ("/articles/1%00/annotations" read as "/articles/1"); a
+ * control character is refused below instead.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    char *o = s;
+
+    (void)cls;
+    (void)c;
+    for (const char *p = s; *p; p++) {
+        int hi, lo;
+        if (*p == '%' && (hi = hex_value(p[1])) >= 0 &&
+            (lo = hex_value(p[2])) >= 0) {
+            char b = (char)(hi * 16 + lo);
+            *o++ = b ? b : '\x01';
+            p += 2;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return (size_t)(o - s);
+}
+
+/* True when @s holds a control character other than tab, CR and LF. */
+static bool has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f)
+            return true;
+    }
+    return false;
+}
+
 /* --- query parameters ---------------------------------------------- */
 
 struct param_walk {
     struct request_ctx *ctx;
-    const char *error;        /* first problem found */
+    const char *error; /* first problem found */
     const char *error_param;
 };
 
@@ -104,11 +155,18 @@ static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind,
     if (pw->error || key_size == 0)
         return MHD_YES; /* "?&a=1": an empty pair names nothing */
     if (strlen(key) != key_size || strlen(v) != vlen ||
-        !utf8_valid(key, key_size) || !utf8_valid(v, vlen)) {
+        has_control(key, key_size) || has_control(v, vlen)) {
+        pw->error = "holds a control character";
+        pw->error_param = arena_strdup(
+            &pw->ctx->arena,
+            utf8_valid(key, strlen(key)) && !has_control(key, key_size) ? key
+                                                                        : "?");
+        return MHD_YES;
+    }
+    if (!utf8_valid(key, key_size) || !utf8_valid(v, vlen)) {
         pw->error = "is not valid UTF-8 text";
-        pw->error_param = arena_strdup(&pw->ctx->arena,
-                                       utf8_valid(key, strlen(key)) ? key
-                                                                    : "?");
+        pw->error_param = arena_strdup(
+            &pw->ctx->arena, utf8_valid(key, strlen(key)) ? key : "?");
         return MHD_YES;
     }
     for (size_t i = 0; i < req->nparams; i++) {
@@ -156,9 +214,8 @@ static bool route_matches(const struct http_route *r,
         size_t len = strcspn(p, "/");
         if (i >= req->nsegments)
             return false;
-        if (p[0] != '{' &&
-            (strlen(req->segments[i]) != len ||
-             strncmp(req->segments[i], p, len) != 0))
+        if (p[0] != '{' && (strlen(req->segments[i]) != len ||
+                            strncmp(req->segments[i], p, len) != 0))
             return false;
         i++;
         p += len;
@@ -189,8 +246,8 @@ static int check_params(struct http_request *req, struct http_response *res,
         for (size_t j = 0; !known && r->params && r->params[j]; j++)
             known = strcmp(r->params[j], name) == 0;
         if (!known)
-            return http_error(res, HTTP_BAD_REQUEST, "unknown_parameter",
-                              name, "unknown parameter: %s", name);
+            return http_error(res, HTTP_BAD_REQUEST, "unknown_parameter", name,
+                              "unknown parameter: %s", name);
     }
     return 0;
 }
@@ -234,10 +291,9 @@ static int dispatch_api(struct http_server *s, struct request_ctx *ctx)
                 res->status = HTTP_NO_CONTENT;
                 return res->status;
             }
-            return http_error(res, HTTP_METHOD_NOT_ALLOWED,
-                              "method_not_allowed", NULL,
-                              "%s is not allowed on %s", req->method_name,
-                              req->path);
+            return http_error(
+                res, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
+                "%s is not allowed on %s", req->method_name, req->path);
         }
         if (check_params(req, res, r))
             return res->status;
@@ -298,7 +354,7 @@ static void route_request(struct http_server *s, struct request_ctx *ctx,
         return;
     }
     req->path = arena_strdup(&ctx->arena, path);
-    if (!utf8_valid(path, strlen(path)) ||
+    if (!utf8_valid(path, strlen(path)) || has_control(path, strlen(path)) ||
         split_path(req, arena_strdup(&ctx->arena, path)) < 0) {
         http_error(res, HTTP_NOT_FOUND, "not_found", NULL, "no such path");
         return;
@@ -473,8 +529,8 @@ static void identify(struct http_server *s, struct request_ctx *ctx,
         const char *xff = http_header(req, "X-Forwarded-For");
         if (xff && s->nproxies &&
             http_nets_contain(s->proxies, s->nproxies, ci->client_addr)) {
-            const char *client = http_forwarded_client(
-                &ctx->arena, xff, s->proxies, s->nproxies);
+            const char *client = http_forwarded_client(&ctx->arena, xff,
+                                                       s->proxies, s->nproxies);
             if (client) {
                 req->client_ip = client;
                 return;
@@ -485,8 +541,7 @@ static void identify(struct http_server *s, struct request_ctx *ctx,
 }
 
 static struct request_ctx *ctx_new(struct http_server *s,
-                                   struct MHD_Connection *c,
-                                   const char *method)
+                                   struct MHD_Connection *c, const char *method)
 {
     struct request_ctx *ctx = xcalloc(1, sizeof(*ctx));
 
@@ -510,8 +565,7 @@ static struct request_ctx *ctx_new(struct http_server *s,
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
-                                  const char *version,
-                                  const char *upload_data,
+                                  const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
     struct http_server *s = cls;
@@ -523,8 +577,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         *con_cls = ctx;
         identify(s, ctx, c);
         const char *cl = http_header(&ctx->req, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)
-                                               s->cfg->max_body_bytes) {
+        if (cl && strtoull(cl, NULL, 10) >
+                      (unsigned long long)s->cfg->max_body_bytes) {
             /* Answer now: the body is never read (the connection closes). */
             ctx->req.path = arena_strdup(&ctx->arena, url);
             http_error(&ctx->res, HTTP_PAYLOAD_TOO_LARGE, "body_too_large",
@@ -565,8 +619,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (pw.error) {
         ctx->bad_params = true;
         http_error(&ctx->res, HTTP_BAD_REQUEST, "invalid_parameter",
-                   pw.error_param, "parameter %s %s", pw.error_param,
-                   pw.error);
+                   pw.error_param, "parameter %s %s", pw.error_param, pw.error);
     }
     route_request(s, ctx, url);
     if (!ctx->req.path)
@@ -591,11 +644,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (s->cfg->access_log)
         log_info("access %s %s %s %d %zu %.3fms id=%s%s",
                  ctx->req.client_ip ? ctx->req.client_ip : "-",
-                 ctx->req.method_name,
-                 ctx->req.path ? ctx->req.path : "-", status, ctx->bytes,
-                 secs * 1000.0, ctx->req.request_id,
-                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
-                                                            : " aborted");
+                 ctx->req.method_name, ctx->req.path ? ctx->req.path : "-",
+                 status, ctx->bytes, secs * 1000.0, ctx->req.request_id,
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     buf_release(&ctx->body);
     buf_release(&ctx->res.body);
     arena_release(&ctx->arena);
@@ -651,8 +702,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss,
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    if (getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai) != 0 ||
-        !ai)
+    if (getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai) != 0 || !ai)
         goto bad;
     memcpy(ss, ai->ai_addr, ai->ai_addrlen);
     freeaddrinfo(ai);
@@ -689,16 +739,16 @@ struct http_server *http_server_start(const struct http_server_options *opt,
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
             MHD_USE_ERROR_LOG,
-        0, NULL, NULL, on_request, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s (in use, or not allowed)",
                  cfg->listen);
@@ -728,7 +778,10 @@ void http_server_stop(struct http_server *s, int grace_ms)
     if (!s)
         return;
     atomic_store(&s->stopping, true);
-    MHD_quiesce_daemon(s->daemon);
+    /* Stop listening now: new connections are refused, not left waiting. */
+    int fd = MHD_quiesce_daemon(s->daemon);
+    if (fd >= 0)
+        close(fd);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (atomic_load(&s->in_flight) > 0 &&
            seconds_since(&t0) * 1000 < grace_ms)

@@ -17,7 +17,7 @@
 #define STATIC_MAX_FILE (8 << 20)
 
 struct static_file {
-    char *name;               /* "index.html", "js/app.js" */
+    char *name; /* "index.html", "js/app.js" */
     char *data;
     size_t len;
 };
@@ -47,15 +47,14 @@ static const char *mime_of(const char *name)
 {
     const char *dot = strrchr(name, '.');
 
-    for (size_t i = 0; dot && i < sizeof(mime_types) / sizeof(*mime_types);
-         i++)
+    for (size_t i = 0; dot && i < sizeof(mime_types) / sizeof(*mime_types); i++)
         if (strcasecmp(dot, mime_types[i].ext) == 0)
             return mime_types[i].type;
     return "application/octet-stream";
 }
 
-static void add_file(struct http_static *st, const char *name,
-                     const char *data, size_t len)
+static void add_file(struct http_static *st, const char *name, const char *data,
+                     size_t len)
 {
     st->files = xgrow(st->files, sizeof(*st->files), st->n + 1, &st->cap);
     st->files[st->n].name = xstrdup(name);
@@ -64,8 +63,7 @@ static void add_file(struct http_static *st, const char *name,
     st->n++;
 }
 
-static void load_dir(struct http_static *st, const char *root,
-                     const char *rel)
+static void load_dir(struct http_static *st, const char *root, const char *rel)
 {
     char path[4096];
     DIR *d;
@@ -90,8 +88,8 @@ static void load_dir(struct http_static *st, const char *root,
         } else if (S_ISREG(sb.st_mode) && sb.st_size <= STATIC_MAX_FILE) {
             FILE *f = fopen(full, "rb");
             char *data = xmalloc((size_t)sb.st_size + 1);
-            if (f && fread(data, 1, (size_t)sb.st_size, f) ==
-                         (size_t)sb.st_size)
+            if (f &&
+                fread(data, 1, (size_t)sb.st_size, f) == (size_t)sb.st_size)
                 add_file(st, child, data, (size_t)sb.st_size);
             free(data);
             if (f)

@@ -25,8 +25,7 @@ static void free_keys(char **keys, size_t n)
  * entities.h): by its key, else by its lookup keys in order, else new; then
  * filed under its key and index keys, named by the fullest form.
  */
-static int resolve_entity(struct db *db, const struct ex_entity *e,
-                          int64_t *id)
+static int resolve_entity(struct db *db, const struct ex_entity *e, int64_t *id)
 {
     const char *type = ex_entity_type_name(e->type);
     char **keys = NULL;

@@ -61,8 +61,7 @@ int ingest_article_from_json(const json_t *obj, struct ingest_article *a,
             0 ||
         take_string(obj, "title", false, &a->title, err, errlen) < 0 ||
         take_string(obj, "source", false, &a->source, err, errlen) < 0 ||
-        take_string(obj, "published", false, &a->published, err, errlen) <
-            0 ||
+        take_string(obj, "published", false, &a->published, err, errlen) < 0 ||
         take_string(obj, "url", false, &a->url, err, errlen) < 0) {
         ingest_article_release(a);
         return -1;
@@ -118,8 +117,7 @@ static int tidy_field(char **field, size_t max)
     return len - start > max ? -1 : 0;
 }
 
-int ingest_article_normalise(struct ingest_article *a, char *err,
-                             size_t errlen)
+int ingest_article_normalise(struct ingest_article *a, char *err, size_t errlen)
 {
     static const struct {
         const char *name;
@@ -140,8 +138,8 @@ int ingest_article_normalise(struct ingest_article *a, char *err,
             return -1;
         }
         if (tidy_field(f, fields[i].max) < 0) {
-            snprintf(err, errlen, "%s is longer than %zu bytes",
-                     fields[i].name, fields[i].max);
+            snprintf(err, errlen, "%s is longer than %zu bytes", fields[i].name,
+                     fields[i].max);
             return -1;
         }
     }

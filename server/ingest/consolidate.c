@@ -16,8 +16,8 @@
 /* Two clauses of one date describe the same event when they share an
  * entity or enough content words. */
 #define EVENT_SAME_CONTENT 0.5
-#define CLAIM_CANDIDATES 50
-#define LABEL_MAX 140
+#define CLAIM_CANDIDATES   50
+#define LABEL_MAX          140
 
 /* @text cut to about LABEL_MAX bytes on a word boundary (new string). */
 static char *short_label(const char *text, size_t len)
@@ -55,8 +55,8 @@ int consolidate_events(struct db *db, int64_t article_id, const char *body,
     for (size_t i = 0; i < r->ntimexes && rc == DB_OK; i++) {
         const struct ex_timex *t = &r->timexes[i];
         char date[16];
-        if (!timex_is_event(t) || !timex_event_date(t->value, date,
-                                                    sizeof(date)))
+        if (!timex_is_event(t) ||
+            !timex_event_date(t->value, date, sizeof(date)))
             continue;
         const struct ex_sentence *s = &r->sentences[t->sentence];
         size_t nents = entities_in(r, entity_ids, s->start, s->end, ents);
@@ -77,9 +77,9 @@ int consolidate_events(struct db *db, int64_t article_id, const char *body,
         }
         db_event_candidates_free(cands, ncands);
         if (rc == DB_OK && !event)
-            rc = db_event_create(
-                db, date, timex_precision_name(timex_precision(date)),
-                t->label, &event);
+            rc = db_event_create(db, date,
+                                 timex_precision_name(timex_precision(date)),
+                                 t->label, &event);
         if (rc == DB_OK) {
             char *sentence = xstrndup(body + s->start, s->end - s->start);
             struct db_event_mention em = {
@@ -117,13 +117,11 @@ static bool claims_same(const struct ex_claim *c, const char *speaker,
     case EX_CLAIM_QUOTE:
         return claims_quotes_same(c->fingerprint, c->nfingerprint, fp, nfp);
     case EX_CLAIM_STATEMENT:
-        return claims_statements_same(speaker, c->fingerprint,
-                                      c->nfingerprint, other_speaker, fp,
-                                      nfp);
+        return claims_statements_same(speaker, c->fingerprint, c->nfingerprint,
+                                      other_speaker, fp, nfp);
     case EX_CLAIM_NUMBER:
         return claims_numbers_comparable(c->unit, c->fingerprint,
-                                         c->nfingerprint, other_unit, fp,
-                                         nfp);
+                                         c->nfingerprint, other_unit, fp, nfp);
     default:
         return false;
     }
@@ -152,8 +150,8 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
         }
         if (!groups[i])
             rc = db_claims_candidates(db, kind, article_id, c->fingerprint,
-                                      c->nfingerprint, CLAIM_CANDIDATES,
-                                      &cands, &ncands);
+                                      c->nfingerprint, CLAIM_CANDIDATES, &cands,
+                                      &ncands);
         for (size_t k = 0; k < ncands && !groups[i]; k++)
             if (claims_same(c, speaker, cands[k].speaker, cands[k].unit,
                             cands[k].fingerprint, cands[k].nfingerprint))

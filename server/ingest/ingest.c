@@ -134,8 +134,8 @@ int ingest_reextract(struct ingest *in, int64_t id)
 }
 
 /* Parse a POST body into a JSON array of the articles it holds. */
-static json_t *parse_post(const char *body, size_t len, bool ndjson,
-                          char *err, size_t errlen)
+static json_t *parse_post(const char *body, size_t len, bool ndjson, char *err,
+                          size_t errlen)
 {
     json_error_t je;
     json_t *all;
@@ -163,8 +163,8 @@ static json_t *parse_post(const char *body, size_t len, bool ndjson,
         while (s < end && strchr(" \t\r", body[s]))
             s++;
         if (s < end) {
-            json_t *v = json_loadb(body + s, end - s, JSON_REJECT_DUPLICATES,
-                                   &je);
+            json_t *v =
+                json_loadb(body + s, end - s, JSON_REJECT_DUPLICATES, &je);
             if (!v) {
                 snprintf(err, errlen,
                          "line %zu is not valid JSON: %s (column %d)", line,

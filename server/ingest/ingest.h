@@ -33,14 +33,14 @@ int ingest_article_from_json(const json_t *obj, struct ingest_article *a,
 enum ingest_outcome {
     INGEST_CREATED,
     INGEST_DUPLICATE,
-    INGEST_INVALID,       /* the article itself is bad: @err says why */
-    INGEST_FAILED,        /* the database failed: @err says why */
+    INGEST_INVALID, /* the article itself is bad: @err says why */
+    INGEST_FAILED,  /* the database failed: @err says why */
 };
 
 /* Where articles go, and with what extractors. */
 struct ingest {
-    struct db *db;                          /* borrowed, writable */
-    const struct ex_resources *resources;   /* borrowed */
+    struct db *db;                        /* borrowed, writable */
+    const struct ex_resources *resources; /* borrowed */
 };
 
 /*
@@ -74,7 +74,7 @@ struct ingest_counts {
 };
 
 struct ingest_defaults {
-    const char *source;       /* for articles without one, or NULL */
+    const char *source; /* for articles without one, or NULL */
     const char *published;
 };
 
@@ -100,7 +100,7 @@ int ingest_sample(struct ingest *in, struct ingest_counts *counts);
 /* Parse one manifest.jsonl line into a manifest entry (for tests/fuzz). */
 struct ingest_manifest_entry {
     char *file;
-    struct ingest_article meta;   /* body unused */
+    struct ingest_article meta; /* body unused */
     bool has_external_id;
 };
 int ingest_manifest_parse_line(const char *line, size_t len,

@@ -19,7 +19,7 @@
 #include "core/log.h"
 
 #define TITLE_MAX_BYTES 200
-#define MAX_INPUT_FILE (256 << 20)
+#define MAX_INPUT_FILE  (256 << 20)
 
 struct reader {
     struct ingest *in;
@@ -27,19 +27,17 @@ struct reader {
     struct ingest_counts *counts;
     ingest_progress progress;
     void *progress_ctx;
-    int db_failure;           /* a db status that stops everything */
+    int db_failure; /* a db status that stops everything */
 };
 
-static void input_error(struct reader *r, const char *where,
-                        const char *what)
+static void input_error(struct reader *r, const char *where, const char *what)
 {
     fprintf(stderr, "dossier: %s: %s\n", where, what);
     r->counts->errors++;
 }
 
 /* Store one article, count the outcome. */
-static void store(struct reader *r, struct ingest_article *a,
-                  const char *where)
+static void store(struct reader *r, struct ingest_article *a, const char *where)
 {
     char err[256];
     int64_t id;
@@ -80,8 +78,7 @@ static void store_json(struct reader *r, const json_t *v, const char *where)
     ingest_article_release(&a);
 }
 
-static char *read_file(const char *path, size_t *len, char *err,
-                       size_t errlen)
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     struct stat sb;
@@ -214,8 +211,7 @@ struct manifest {
     size_t n, cap;
 };
 
-static void manifest_load(struct reader *r, const char *dir,
-                          struct manifest *m)
+static void manifest_load(struct reader *r, const char *dir, struct manifest *m)
 {
     char path[4096], err[256];
     size_t len;
@@ -281,8 +277,8 @@ void ingest_txt_split(const char *text, size_t len, const char *title,
     while (flen > 0 && strchr(" \t\r", text[flen - 1]))
         flen--;
     bool more = nl && strspn(nl, " \t\r\n") < len - first;
-    bool equals = title && strlen(title) == flen &&
-                  strncmp(text, title, flen) == 0;
+    bool equals =
+        title && strlen(title) == flen && strncmp(text, title, flen) == 0;
     bool looks = flen > 0 && flen <= TITLE_MAX_BYTES && text[flen - 1] != '.';
     if (!more || !(equals || (!title && looks)))
         return;
@@ -317,8 +313,8 @@ static void read_txt(struct reader *r, const char *path, const char *text,
     }
     if (!a.external_id) {
         const char *dot = strrchr(base, '.');
-        a.external_id = xstrndup(base, dot ? (size_t)(dot - base)
-                                           : strlen(base));
+        a.external_id =
+            xstrndup(base, dot ? (size_t)(dot - base) : strlen(base));
     }
     store(r, &a, path);
     ingest_article_release(&a);
@@ -453,8 +449,8 @@ int ingest_sample(struct ingest *in, struct ingest_counts *counts)
     for (const char *p = mf ? (const char *)mf->data : ""; *p;) {
         size_t len = strcspn(p, "\n");
         struct ingest_manifest_entry e;
-        if (len && ingest_manifest_parse_line(p, len, &e, err,
-                                              sizeof(err)) == 0) {
+        if (len &&
+            ingest_manifest_parse_line(p, len, &e, err, sizeof(err)) == 0) {
             m.entries = xgrow(m.entries, sizeof(*m.entries), m.n + 1, &m.cap);
             m.entries[m.n++] = e;
         }

@@ -57,9 +57,8 @@ static json_t *dump(const char *text, const uint32_t *cp,
             json_array_append_new(aliases, json_string(e->aliases[j]));
         json_array_append_new(
             arr, json_pack("{s:I, s:s, s:s, s:s, s:o}", "index", (json_int_t)i,
-                           "name", e->name, "key", e->key ? e->key : "",
-                           "type", ex_entity_type_name(e->type), "aliases",
-                           aliases));
+                           "name", e->name, "key", e->key ? e->key : "", "type",
+                           ex_entity_type_name(e->type), "aliases", aliases));
     }
     json_object_set_new(root, "entities", arr);
 
@@ -82,8 +81,8 @@ static json_t *dump(const char *text, const uint32_t *cp,
         json_object_set_new(o, "type",
                             json_string(ex_timex_type_name(t->type)));
         json_object_set_new(o, "value", json_string(t->value));
-        json_object_set_new(o, "label", t->label ? json_string(t->label)
-                                                 : json_null());
+        json_object_set_new(o, "label",
+                            t->label ? json_string(t->label) : json_null());
         json_array_append_new(arr, o);
     }
     json_object_set_new(root, "timexes", arr);
@@ -92,7 +91,8 @@ static json_t *dump(const char *text, const uint32_t *cp,
     for (size_t i = 0; i < r->nclaims; i++) {
         const struct ex_claim *c = &r->claims[i];
         json_t *o = span(text, cp, c->start, c->end);
-        json_object_set_new(o, "kind", json_string(ex_claim_kind_name(c->kind)));
+        json_object_set_new(o, "kind",
+                            json_string(ex_claim_kind_name(c->kind)));
         json_object_set_new(
             o, "speaker",
             c->speaker_text
@@ -102,10 +102,10 @@ static json_t *dump(const char *text, const uint32_t *cp,
                                 : json_null())
                 : json_null());
         if (c->kind == EX_CLAIM_NUMBER) {
-            json_object_set_new(o, "value", c->has_value ? json_real(c->value)
-                                                         : json_null());
-            json_object_set_new(o, "unit", c->unit ? json_string(c->unit)
-                                                   : json_null());
+            json_object_set_new(
+                o, "value", c->has_value ? json_real(c->value) : json_null());
+            json_object_set_new(o, "unit",
+                                c->unit ? json_string(c->unit) : json_null());
             json_object_set_new(o, "qualifier",
                                 c->qualifier ? json_string(c->qualifier)
                                              : json_null());

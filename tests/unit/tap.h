@@ -14,8 +14,8 @@
 
 static int tap_n, tap_failed;
 
-__attribute__((format(printf, 2, 3))) static inline int
-ok(int cond, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static inline int ok(int cond,
+                                                           const char *fmt, ...)
 {
     va_list ap;
 
@@ -31,21 +31,21 @@ ok(int cond, const char *fmt, ...)
     return cond;
 }
 
-#define is_int(got, want, ...)                                              \
-    do {                                                                    \
-        intmax_t got_ = (intmax_t)(got), want_ = (intmax_t)(want);          \
-        if (!ok(got_ == want_, __VA_ARGS__))                                \
-            printf("#   got %jd, want %jd\n", got_, want_);                 \
+#define is_int(got, want, ...)                                                 \
+    do {                                                                       \
+        intmax_t got_ = (intmax_t)(got), want_ = (intmax_t)(want);             \
+        if (!ok(got_ == want_, __VA_ARGS__))                                   \
+            printf("#   got %jd, want %jd\n", got_, want_);                    \
     } while (0)
 
-#define is_str(got, want, ...)                                              \
-    do {                                                                    \
-        const char *got_ = (got), *want_ = (want);                          \
-        int same_ = (got_ && want_) ? strcmp(got_, want_) == 0             \
-                                    : got_ == want_;                        \
-        if (!ok(same_, __VA_ARGS__))                                        \
-            printf("#   got \"%s\", want \"%s\"\n", got_ ? got_ : "(null)", \
-                   want_ ? want_ : "(null)");                               \
+#define is_str(got, want, ...)                                                 \
+    do {                                                                       \
+        const char *got_ = (got), *want_ = (want);                             \
+        int same_ =                                                            \
+            (got_ && want_) ? strcmp(got_, want_) == 0 : got_ == want_;        \
+        if (!ok(same_, __VA_ARGS__))                                           \
+            printf("#   got \"%s\", want \"%s\"\n", got_ ? got_ : "(null)",    \
+                   want_ ? want_ : "(null)");                                  \
     } while (0)
 
 static inline int tap_done(void)
