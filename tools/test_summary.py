@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print "N passed, N failed, N skipped" for a meson test log.
 
-usage: test_summary.py build/meson-logs/testlog.json
+usage: test_summary.py TESTLOG.json...
 
 TAP tests count each test point (`ok`, `not ok`, `# SKIP`); other tests
 count once. A TAP test that failed without a failing point (it crashed,
@@ -34,8 +34,10 @@ def count_points(stdout):
 
 def main():
     passed = failed = skipped = 0
-    with open(sys.argv[1], encoding='utf-8') as fh:
-        for line in fh:
+    for path in sys.argv[1:]:
+        with open(path, encoding='utf-8') as fh:
+            lines = fh.readlines()
+        for line in lines:
             t = json.loads(line)
             result = t.get('result')
             p, f, s = (0, 0, 0)

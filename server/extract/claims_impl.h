@@ -29,6 +29,11 @@ enum cl_class {
     CL_PERCENT = 1 << 13,
     CL_SKIP = 1 << 14,
     CL_MONTH = 1 << 15,
+    CL_DET = 1 << 16,
+    CL_PARTICLE = 1 << 17,
+    CL_REF = 1 << 18,
+    CL_OBJ = 1 << 19,
+    CL__BITS = 20,
 };
 
 /* Speech verb frames (value of a "verb" line). */
@@ -54,8 +59,8 @@ struct cl_word {
 struct claims_resources {
     struct cl_word *slots; /* open addressing, power-of-two size */
     size_t mask;
-    unsigned maxwords[16]; /* longest phrase per class bit, in words */
-    char *strings;         /* keys and values, one block */
+    unsigned maxwords[CL__BITS]; /* longest phrase per class, in words */
+    char *strings;               /* keys and values, one block */
 };
 
 /*
@@ -108,6 +113,8 @@ struct cl_doc {
     size_t cap; /* of r->claims */
 };
 
+/* Longest phrase of lexicon class @cls (one bit), in words. */
+unsigned claims_maxwords(const struct claims_resources *res, uint32_t cls);
 /* Lexicon entry of the @n-word phrase starting at token @i, or NULL. */
 const struct cl_word *claims_phrase(const struct cl_doc *d, size_t i, size_t n);
 /* True when token @i is a word of lexicon class @cls. */
