@@ -74,6 +74,43 @@ static void col_json(struct jsonw *w, sqlite3_stmt *st, int i)
         jw_raw(w, db_col_text(st, i), (size_t)sqlite3_column_bytes(st, i));
 }
 
+/*
+ * write_rows - write "@key": [...] with one object per row of @st, each
+ * column under its SQL name (use AS to name it) and typed by its value:
+ * integer, real, text or null. Steps @st to the end and resets it.
+ */
+static int write_rows(struct db *db, sqlite3_stmt *st, struct jsonw *w,
+                      const char *key)
+{
+    int rc, ncols = sqlite3_column_count(st);
+
+    jw_key(w, key);
+    jw_arr(w);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        jw_obj(w);
+        for (int i = 0; i < ncols; i++) {
+            jw_key(w, sqlite3_column_name(st, i));
+            switch (sqlite3_column_type(st, i)) {
+            case SQLITE_INTEGER:
+                jw_int(w, sqlite3_column_int64(st, i));
+                break;
+            case SQLITE_FLOAT:
+                jw_double(w, sqlite3_column_double(st, i));
+                break;
+            case SQLITE_NULL:
+                jw_null(w);
+                break;
+            default:
+                col_str(w, st, i);
+            }
+        }
+        jw_end(w);
+    }
+    jw_end(w);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
 /* --- entities ------------------------------------------------------ */
 
 #define ENTITY_COLUMNS                                                         \
@@ -210,56 +247,31 @@ int db_entities_get(struct db *db, int64_t id, struct jsonw *w)
     col_str(w, st, 8);
     sqlite3_reset(st);
 
-    st = db_stmt(db, "SELECT a.source, count(*) FROM mentions m JOIN "
-                     "articles a ON a.id = m.article_id WHERE m.entity_id = ? "
-                     "GROUP BY a.source ORDER BY count(*) DESC, a.source");
+    st = db_stmt(db, "SELECT a.source AS source, count(*) AS count FROM "
+                     "mentions m JOIN articles a ON a.id = m.article_id "
+                     "WHERE m.entity_id = ? GROUP BY a.source ORDER BY "
+                     "count(*) DESC, a.source");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    jw_key(w, "sources");
-    jw_arr(w);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        jw_obj(w);
-        jw_key(w, "source");
-        col_str(w, st, 0);
-        jw_key(w, "count");
-        jw_int(w, sqlite3_column_int64(st, 1));
-        jw_end(w);
-    }
-    jw_end(w);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_status_of(db, rc);
+    if ((rc = write_rows(db, st, w, "sources")) != DB_OK)
+        return rc;
 
     /* Entities sharing a sentence with this one, by sentences shared. */
-    st = db_stmt(db, "SELECT e.id, e.name, e.type, count(*) AS n FROM "
+    st = db_stmt(db, "SELECT e.id AS id, e.name AS name, e.type AS type, "
+                     "count(*) AS count FROM "
                      "(SELECT DISTINCT m2.entity_id AS eid, m1.article_id, "
                      "m1.sentence FROM mentions m1 JOIN mentions m2 ON "
                      "m2.article_id = m1.article_id AND m2.sentence = "
                      "m1.sentence AND m2.entity_id != m1.entity_id WHERE "
                      "m1.entity_id = ?) JOIN entities e ON e.id = eid "
-                     "GROUP BY e.id ORDER BY n DESC, e.id LIMIT 20");
+                     "GROUP BY e.id ORDER BY count DESC, e.id LIMIT 20");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    jw_key(w, "related");
-    jw_arr(w);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        jw_obj(w);
-        jw_key(w, "id");
-        jw_int(w, sqlite3_column_int64(st, 0));
-        jw_key(w, "name");
-        col_str(w, st, 1);
-        jw_key(w, "type");
-        col_str(w, st, 2);
-        jw_key(w, "count");
-        jw_int(w, sqlite3_column_int64(st, 3));
-        jw_end(w);
-    }
+    rc = write_rows(db, st, w, "related");
     jw_end(w);
-    jw_end(w);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+    return rc;
 }
 
 int db_entities_articles(struct db *db, int64_t id, bool by_published,
@@ -633,62 +645,30 @@ static int event_body(struct db *db, int64_t eid, struct jsonw *w)
     sqlite3_stmt *st;
     int rc;
 
-    st = db_stmt(db, "SELECT e.id, e.name FROM event_entities ee JOIN "
+    st = db_stmt(db, "SELECT e.id AS id, e.name AS name FROM "
+                     "event_entities ee JOIN "
                      "entities e ON e.id = ee.entity_id WHERE ee.event_id = ? "
                      "ORDER BY ee.count DESC, e.mention_count DESC, e.id "
                      "LIMIT 20");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, eid);
-    jw_key(w, "entities");
-    jw_arr(w);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        jw_obj(w);
-        jw_key(w, "id");
-        jw_int(w, sqlite3_column_int64(st, 0));
-        jw_key(w, "name");
-        col_str(w, st, 1);
-        jw_end(w);
-    }
-    jw_end(w);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_status_of(db, rc);
+    if ((rc = write_rows(db, st, w, "entities")) != DB_OK)
+        return rc;
 
-    st = db_stmt(db, "SELECT em.article_id, a.source, em.text, t.text, "
-                     "em.sentence_start, em.sentence_end, t.start, t.\"end\" "
-                     "FROM event_mentions em JOIN articles a ON a.id = "
+    st = db_stmt(db, "SELECT em.article_id AS article_id, a.source AS "
+                     "source, em.text AS text, t.text AS timex, "
+                     "em.sentence_start AS start, em.sentence_end AS "
+                     "\"end\", t.start AS timex_start, t.\"end\" AS "
+                     "timex_end FROM event_mentions em JOIN articles a ON "
+                     "a.id = "
                      "em.article_id JOIN timexes t ON t.id = em.timex_id "
                      "WHERE em.event_id = ? ORDER BY coalesce(a.published, "
                      "''), em.article_id");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, eid);
-    jw_key(w, "mentions");
-    jw_arr(w);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        jw_obj(w);
-        jw_key(w, "article_id");
-        jw_int(w, sqlite3_column_int64(st, 0));
-        jw_key(w, "source");
-        col_str(w, st, 1);
-        jw_key(w, "text");
-        col_str(w, st, 2);
-        jw_key(w, "timex");
-        col_str(w, st, 3);
-        jw_key(w, "start");
-        jw_int(w, sqlite3_column_int64(st, 4));
-        jw_key(w, "end");
-        jw_int(w, sqlite3_column_int64(st, 5));
-        jw_key(w, "timex_start");
-        jw_int(w, sqlite3_column_int64(st, 6));
-        jw_key(w, "timex_end");
-        jw_int(w, sqlite3_column_int64(st, 7));
-        jw_end(w);
-    }
-    jw_end(w);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+    return write_rows(db, st, w, "mentions");
 }
 
 int db_events_list(struct db *db, const struct db_event_query *q,
@@ -821,54 +801,16 @@ int db_annotations_get(struct db *db, int64_t article_id, struct jsonw *w)
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, article_id);
-    jw_key(w, "entities");
-    jw_arr(w);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        jw_obj(w);
-        jw_key(w, "start");
-        jw_int(w, sqlite3_column_int64(st, 0));
-        jw_key(w, "end");
-        jw_int(w, sqlite3_column_int64(st, 1));
-        jw_key(w, "text");
-        col_str(w, st, 2);
-        jw_key(w, "type");
-        col_str(w, st, 3);
-        jw_key(w, "entity_id");
-        jw_int(w, sqlite3_column_int64(st, 4));
-        jw_end(w);
-    }
-    jw_end(w);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_status_of(db, rc);
+    if ((rc = write_rows(db, st, w, "entities")) != DB_OK)
+        return rc;
 
     st = db_stmt(db, "SELECT start, \"end\", text, type, value, event_id "
                      "FROM timexes WHERE article_id = ? ORDER BY start");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, article_id);
-    jw_key(w, "timexes");
-    jw_arr(w);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        jw_obj(w);
-        jw_key(w, "start");
-        jw_int(w, sqlite3_column_int64(st, 0));
-        jw_key(w, "end");
-        jw_int(w, sqlite3_column_int64(st, 1));
-        jw_key(w, "text");
-        col_str(w, st, 2);
-        jw_key(w, "type");
-        col_str(w, st, 3);
-        jw_key(w, "value");
-        col_str(w, st, 4);
-        jw_key(w, "event_id");
-        col_id(w, st, 5);
-        jw_end(w);
-    }
-    jw_end(w);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_status_of(db, rc);
+    if ((rc = write_rows(db, st, w, "timexes")) != DB_OK)
+        return rc;
 
     st = db_stmt(db, "SELECT c.start, c.\"end\", c.text, c.kind, c.id, "
                      "c.speaker_entity_id, coalesce(e.name, c.speaker_text), "

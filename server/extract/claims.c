@@ -17,9 +17,9 @@
 
 /* Lexicon class names, in the order of enum cl_class bits. */
 static const char *const class_names[] = {
-    "verb",     "according", "title", "noun",  "pron", "aux",
-    "stop",     "number",    "scale", "vague", "qual", "unit",
-    "currency", "percent",   "skip",  "month",
+    "verb",   "according", "title", "noun",     "pron", "aux",      "stop",
+    "number", "scale",     "vague", "qual",     "unit", "currency", "percent",
+    "skip",   "month",     "det",   "particle", "ref",  "obj",
 };
 
 #define CL_NCLASSES (sizeof(class_names) / sizeof(class_names[0]))
@@ -148,7 +148,7 @@ static void cl_add_line(struct claims_resources *res, char *line)
         w->klen = (uint32_t)n;
     }
     w->cls |= (uint32_t)bit;
-    for (int b = 0; b < 16; b++)
+    for (int b = 0; b < CL__BITS; b++)
         if (bit == 1 << b && res->maxwords[b] < words)
             res->maxwords[b] = words;
     switch (bit) {
@@ -492,6 +492,14 @@ const struct cl_word *claims_phrase(const struct cl_doc *d, size_t i, size_t n)
         return d->t[i].w;
     return claims_lookup(d->res, d->text + d->t[i].start,
                          d->t[i + n - 1].end - d->t[i].start);
+}
+
+unsigned claims_maxwords(const struct claims_resources *res, uint32_t cls)
+{
+    for (int b = 0; b < CL__BITS; b++)
+        if (cls == 1u << b)
+            return res->maxwords[b];
+    return 1;
 }
 
 int claims_is(const struct cl_doc *d, size_t i, uint32_t cls)

@@ -6,9 +6,11 @@
  * What is extracted (details at the top of claims_speech.c and
  * claims_number.c):
  *   quote      text between quotation marks of any style, nested quotes
- *              inside the outer one, several paragraphs when the opening
- *              mark is repeated; `continues` links a quote to the earlier
- *              one of the same speaker it goes on from.
+ *              inside the outer one; one claim per paragraph when the
+ *              quote runs over several (opening mark repeated), and
+ *              `continues` links a quote to the earlier one of the same
+ *              speaker it goes on from. Titles, scare quotes and short
+ *              fragments quoted inside a clause are not claims.
  *   statement  reported speech: the CONTENT of "X said (that) CONTENT",
  *              "X accused Y of CONTENT", "According to X, CONTENT".
  *   number     "as many as 100,000 Russian fighters": value, unit
@@ -17,7 +19,9 @@
  * speaker_text is the speaker as written: a name without its titles
  * ("Vladimir Putin"), a description ("a senior administration
  * official"), or, for he/she, the name of the person it refers to.
- * speaker_entity is the entity mention covering that name, or -1.
+ * speaker_entity is the entity whose mention covers that name (a person,
+ * or an organisation: CNN), or -1. A number inside a quote or a statement
+ * has that claim's speaker.
  */
 #ifndef DOSSIER_EXTRACT_CLAIMS_H
 #define DOSSIER_EXTRACT_CLAIMS_H

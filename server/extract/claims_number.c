@@ -59,14 +59,9 @@ static int has_flag(const struct cl_doc *d, size_t i, uint16_t flag)
 static const struct cl_word *phrase_at(const struct cl_doc *d, size_t i,
                                        uint32_t cls, size_t *words)
 {
-    unsigned max = 1;
-
     if (i >= d->n || !d->t[i].w || !(d->t[i].w->starts & cls))
         return NULL;
-    for (int b = 0; b < 16; b++)
-        if (cls == 1u << b)
-            max = d->res->maxwords[b];
-    for (size_t n = max; n > 0; n--) {
+    for (size_t n = claims_maxwords(d->res, cls); n > 0; n--) {
         const struct cl_word *w = claims_phrase(d, i, n);
         if (w && (w->cls & cls)) {
             *words = n;
@@ -80,12 +75,7 @@ static const struct cl_word *phrase_at(const struct cl_doc *d, size_t i,
 static const struct cl_word *qualifier_before(const struct cl_doc *d, size_t i,
                                               size_t *start)
 {
-    unsigned max = 1;
-
-    for (int b = 0; b < 16; b++)
-        if (CL_QUAL == 1u << b)
-            max = d->res->maxwords[b];
-    for (size_t n = max; n > 0; n--) {
+    for (size_t n = claims_maxwords(d->res, CL_QUAL); n > 0; n--) {
         const struct cl_word *w;
         if (n > i || has_flag(d, i - n + 1, CL_T_PARA))
             continue;
@@ -167,17 +157,10 @@ static int has_upper(const struct cl_doc *d, size_t i)
     return (d->t[i].flags & CL_T_CAP) != 0;
 }
 
-/* Spelled-out numbers after these refer to something ("the two sides"). */
+/* Spelled-out numbers after "the", "its"... refer ("the two sides"). */
 static int is_reference(const struct cl_doc *d, size_t i)
 {
-    static const char *const refs[] = {"the",   "these", "those", "its",
-                                       "their", "his",   "her",   "our",
-                                       "my",    "your",  "both",  "no"};
-
-    for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++)
-        if (i > 0 && tok_is(d, i - 1, refs[k]))
-            return 1;
-    return 0;
+    return i > 0 && claims_is(d, i - 1, CL_REF);
 }
 
 /* "$40", "US$40", "£13": sets *@next to the number and *@unit. */

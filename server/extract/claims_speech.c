@@ -15,9 +15,10 @@
  * previous quote when this one continues it (same paragraph, or the next
  * one). A speaker is a name (titles dropped: "Russian President Vladimir
  * Putin" is "Vladimir Putin"), a description ("a senior administration
- * official", no entity) or a pronoun, resolved to the nearest preceding
- * person: a person mention of the entity extractor, a named speaker, or a
- * name after a title.
+ * official", no entity) or a pronoun: he/she is resolved to the speaker
+ * named last if that is close, else to the nearest person before it (a
+ * person mention of the entity extractor, a named speaker, or a name
+ * after a title).
  *
  * Statements: reported speech outside quotation marks, "X said (that)
  * CONTENT", "X told reporters CONTENT", "X accused Y of CONTENT",
@@ -135,7 +136,7 @@ static int is_text(const struct cl_speech *sp, size_t i, const char *s)
     return 1;
 }
 
-/* A speech verb: lower case ("States" is no verb), not possessed. */
+/* A speech verb, in lower case ("States" is no verb). */
 static int is_verb(const struct cl_speech *sp, size_t i)
 {
     return is_class(sp, i, CL_VERB) && !(tok(sp, i)->flags & CL_T_CAP);
@@ -153,19 +154,10 @@ static int is_according(const struct cl_speech *sp, size_t i)
 
 static int is_determiner(const struct cl_speech *sp, size_t i)
 {
-    static const char *const dets[] = {
-        "a",   "an",      "the",  "this",  "that",  "another",
-        "his", "her",     "its",  "their", "our",   "one",
-        "two", "several", "some", "many",  "other",
-    };
-
-    for (size_t k = 0; k < sizeof(dets) / sizeof(dets[0]); k++)
-        if (is_text(sp, i, dets[k]))
-            return 1;
-    return 0;
+    return is_class(sp, i, CL_DET);
 }
 
-/* Possessive word ("Putin's", "officials’"): names a thing, not a speaker. */
+/* Possessive ("Putin's", "Putin’s"): it names a thing, not a speaker. */
 static int is_possessive(const struct cl_speech *sp, size_t i)
 {
     const struct cl_tok *t = tok(sp, i);
@@ -194,13 +186,7 @@ static int is_aux(const struct cl_speech *sp, size_t i)
 /* Lower-case particles inside names: Charles de Gaulle, Osama bin Laden. */
 static int is_particle(const struct cl_speech *sp, size_t i)
 {
-    static const char *const parts[] = {"de", "van", "von", "bin", "al", "la",
-                                        "da", "del", "der", "di",  "le"};
-
-    for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
-        if (is_text(sp, i, parts[k]))
-            return 1;
-    return 0;
+    return is_class(sp, i, CL_PARTICLE) && !is_cap(sp, i);
 }
 
 /* A full stop glued to an abbreviation (Mr. J. U.S.), not a boundary. */
@@ -868,9 +854,7 @@ static size_t content_start(const struct cl_speech *sp, size_t v, size_t end)
         return k;
     if (w->frame & CL_FRAME_OBJ) {
         /* told reporters / told him / told the BBC, then the content */
-        if (is_text(sp, k, "him") || is_text(sp, k, "her") ||
-            is_text(sp, k, "them") || is_text(sp, k, "us") ||
-            is_text(sp, k, "me")) {
+        if (is_class(sp, k, CL_OBJ)) {
             k++;
         } else {
             if (is_determiner(sp, k))
