@@ -173,14 +173,24 @@ int db_exec(struct db *db, const char *sql)
     return db_status_of(db, rc);
 }
 
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+    for (; *sql; sql++)
+        h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+    return h;
+}
+
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 {
     struct db_stmt_slot *victim = &db->cache[0];
+    uint64_t hash = sql_hash(sql);
 
     db->tick++;
     for (int i = 0; i < DB_STMT_CACHE; i++) {
         struct db_stmt_slot *s = &db->cache[i];
-        if (s->sql && strcmp(s->sql, sql) == 0) {
+        if (s->sql && s->hash == hash && strcmp(s->sql, sql) == 0) {
             s->last_used = db->tick;
             sqlite3_reset(s->stmt);
             sqlite3_clear_bindings(s->stmt);
@@ -200,6 +210,7 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
         free(victim->sql);
     }
     victim->sql = xstrdup(sql);
+    victim->hash = hash;
     victim->stmt = st;
     victim->last_used = db->tick;
     return st;

@@ -12,6 +12,7 @@
 #define DB_STMT_CACHE 128
 
 struct db_stmt_slot {
+    uint64_t hash;            /* of sql, checked before comparing it */
     char *sql;
     sqlite3_stmt *stmt;
     uint64_t last_used;

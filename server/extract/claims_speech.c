@@ -738,8 +738,10 @@ static int worth_a_claim(const struct cl_speech *sp, const struct cl_quote *q)
 {
     size_t words = 0, lower = 0;
     uint32_t last = tok(sp, q->last)->cp;
+    /* inside a clause, but not right after its verb: said “…” */
     int inside = q->open > 0 && !(tok(sp, q->open)->flags & CL_T_PARA) &&
-                 (tok(sp, q->open - 1)->flags & (CL_T_WORD | CL_T_NUM));
+                 (tok(sp, q->open - 1)->flags & (CL_T_WORD | CL_T_NUM)) &&
+                 !is_verb(sp, q->open - 1);
 
     for (size_t k = q->first; k <= q->last; k++) {
         words += is_word(sp, k) || (tok(sp, k)->flags & CL_T_NUM);

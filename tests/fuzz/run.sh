@@ -59,7 +59,7 @@ for exe in "${fuzzers[@]}"; do
     mkdir -p "$corpus" "$seeds"
     n=$((n + 1))
     "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$seeds/" \
+        -print_final_stats=1 -artifact_prefix="$seeds/crash-" \
         "$corpus" "$seeds" >"$tmp/$name.log" 2>&1
     rc=$?
     stats=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/$name.log")
