@@ -12,6 +12,22 @@ static inline int needs_escape(unsigned char c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
+/*
+ * Non-zero when a byte of @w may be a control, '"' or '\\' (SWAR: each
+ * term is exact for the first such byte; a false positive above it only
+ * sends the caller to its byte-by-byte check).
+ */
+static inline uint64_t word_needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    const uint64_t high = 0x8080808080808080ULL;
+    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+
+    return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+            ((slash - ones) & ~slash)) &
+           high;
+}
+
 void json_escape(struct buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -19,6 +35,16 @@ void json_escape(struct buf *b, const char *s, size_t len)
     size_t run = 0;
 
     for (size_t i = 0; i < len; i++) {
+        /* Skip eight plain bytes at a time. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (word_needs_escape(w))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         if (!needs_escape(u[i]))
             continue;
         buf_append(b, s + run, i - run);

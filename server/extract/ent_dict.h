@@ -40,6 +40,10 @@ enum ent_class {
     ENT_W_KEEP_PERIOD = 1 << 21, /* "Inc", "Jr": the period stays inside */
     ENT_W_COMPOUND = 1 << 22,    /* "pro", "anti": "pro-Beijing" */
     ENT_W_PREFIX = 1 << 23,      /* begins a longer phrase of the table */
+    ENT_W_LABEL = 1 << 24,       /* "Image", "Photo": a caption's label */
+    ENT_W_PRONOUN = 1 << 25,     /* "he", "her": refers to a person */
+    ENT_W_MEMBER = 1 << 26,      /* "officials", "spokesman" of an org */
+    ENT_W_PERSON = 1 << 27,      /* a person named by the surname alone */
 };
 
 struct ent_dict_slot {

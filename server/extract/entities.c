@@ -56,6 +56,10 @@ static const struct {
     {"entities/person_verbs.txt", ENT_W_PERSON_VERB},
     {"entities/period_words.txt", ENT_W_KEEP_PERIOD},
     {"entities/compound_prefixes.txt", ENT_W_COMPOUND},
+    {"entities/labels.txt", ENT_W_LABEL},
+    {"entities/pronouns.txt", ENT_W_PRONOUN},
+    {"entities/member_nouns.txt", ENT_W_MEMBER},
+    {"entities/people.txt", ENT_W_PERSON},
 };
 
 struct ent_resources *ent_resources_new(const struct embed_file *data)
@@ -85,6 +89,7 @@ enum conf {
     CONF_DEFAULT, /* shape only */
     CONF_CUE,     /* head word, given name, context */
     CONF_KNOWN,   /* gazetteer or title */
+    CONF_TEAM,    /* a country next to a match score: its team */
 };
 
 /* Per-word facts of the article (the word set). */
@@ -373,8 +378,13 @@ static bool not_a_name(const struct doc *d, size_t i)
                     ? ent_dict_bits(d->dict, buf,
                                     ent_norm_append(buf, 0, s + k + 1, n))
                     : 0;
-            /* "Yau Wai-ching" is a name, "NASA T-shirt" is not */
-            if ((bits & (ENT_W_SUFFIX | ENT_W_COMMON)) || i == 0 ||
+            /* two syllables of a Chinese or Korean given name */
+            bool syllables = k >= 2 && k <= 5 && n <= 5 &&
+                             !(d->bits[i] & ENT_W_COMMON);
+            /* "Yau Wai-ching", "Wong Kwok-kin" are names, "NASA T-shirt"
+             * is not */
+            if ((bits & ENT_W_SUFFIX) ||
+                ((bits & ENT_W_COMMON) && !syllables) || i == 0 ||
                 !is_cap(d, i - 1))
                 return true;
         }
@@ -398,8 +408,9 @@ static bool name_word(const struct doc *d, size_t i)
     uint32_t b = d->bits[i];
 
     if (!is_cap(d, i) || (b & ENT_W_STOP) || not_a_name(d, i) ||
-        ((b & ENT_W_CURRENCY) && (d->tok[i].flags & TEXT_TOK_UPPER)))
-        return false;
+        ((b & ENT_W_CURRENCY) && (d->tok[i].flags & TEXT_TOK_UPPER)) ||
+        ((b & ENT_W_LABEL) && is_punct(d, i + 1, ':')))
+        return false; /* "Image: Jane Doe" */
     if (in_compound(d, i))
         return false;
     if (!d->weak[i] || (is_initial(d, i) && is_cap(d, i + 2)))
@@ -515,6 +526,51 @@ static bool acronym_follows(const struct doc *d, size_t b)
            (d->tok[b + 1].flags & TEXT_TOK_UPPER) && is_punct(d, b + 2, ')');
 }
 
+/* A hyphen or an en or em dash: "3-0", "3 – 0". */
+static bool is_dash(const struct doc *d, size_t i)
+{
+    if (i >= d->ntok || !(d->tok[i].flags & TEXT_TOK_PUNCT))
+        return false;
+    const char *s = d->text + d->tok[i].start;
+    size_t len = d->tok[i].end - d->tok[i].start;
+
+    return ((len == 1 && s[0] == '-') ||
+            (len == 3 && memcmp(s, "\xe2\x80", 2) == 0 &&
+             (s[2] == '\x93' || s[2] == '\x94')));
+}
+
+/* A match score at token @i: two small numbers and a dash, "2 – 1". */
+static bool score_at(const struct doc *d, size_t i)
+{
+    for (size_t k = i; k <= i + 2; k += 2)
+        if (k >= d->ntok || !(d->tok[k].flags & TEXT_TOK_NUMBER) ||
+            d->tok[k].end - d->tok[k].start > 2)
+            return false;
+    return is_dash(d, i + 1);
+}
+
+/*
+ * Does a pronoun of a person ("he", "her") follow the name ending at @b
+ * before any other name, within this sentence and the next?
+ */
+static bool pronoun_follows(const struct doc *d, size_t b)
+{
+    enum { REACH = 40 }; /* tokens */
+    int sentences = 0;
+
+    for (size_t j = b; j < d->ntok && j < b + REACH; j++) {
+        if ((d->tok[j].flags & TEXT_TOK_SENT) && ++sentences > 1)
+            return false;
+        if (word_is(d, j, ENT_W_PRONOUN) && !is_cap(d, j))
+            return true;
+        if (word_is(d, j, ENT_W_PRONOUN) && d->weak[j])
+            return true; /* "He" opening the next sentence */
+        if (is_cap(d, j) && !d->weak[j] && !(d->bits[j] & ENT_W_PLACE))
+            return false;
+    }
+    return false;
+}
+
 struct typing {
     int type; /* enum ex_entity_type, or -1 */
     enum conf conf;
@@ -536,10 +592,12 @@ static struct typing type_part(const struct doc *d, size_t a, size_t b,
         initial = initial || is_initial(d, i);
     if (whole & ENT_W_ORG)
         return (struct typing){EX_ENT_ORG, CONF_KNOWN};
+    if ((whole & ENT_W_PLACE) && (score_at(d, b) || (a >= 3 && score_at(d, a - 3))))
+        return (struct typing){EX_ENT_ORG, CONF_TEAM}; /* "Belgium 3 – 0" */
     if (whole & ENT_W_PLACE)
         return (struct typing){EX_ENT_PLACE, CONF_KNOWN};
-    if (person)
-        return (struct typing){EX_ENT_PERSON, CONF_KNOWN};
+    if (person || (n == 1 && (whole & ENT_W_PERSON)))
+        return (struct typing){EX_ENT_PERSON, CONF_KNOWN}; /* "Obama" */
     bool ampersand = false;
     for (size_t i = a; i < b; i++)
         ampersand = ampersand || is_punct(d, i, '&');
@@ -585,8 +643,13 @@ static struct typing type_part(const struct doc *d, size_t a, size_t b,
     }
     if (n >= 2)
         return (struct typing){EX_ENT_ORG, CONF_DEFAULT};
+    if (word_is(d, b, ENT_W_MEMBER) ||
+        (b < d->ntok && (d->tok[b].flags & TEXT_TOK_POSS) &&
+         word_is(d, b + 1, ENT_W_MEMBER)))
+        return (struct typing){EX_ENT_ORG, CONF_CUE}; /* "Acme officials" */
     if (word_is(d, b, ENT_W_PERSON_VERB) ||
-        (is_punct(d, b, ',') && word_is(d, b + 1, ENT_W_PERSON_VERB)))
+        (is_punct(d, b, ',') && word_is(d, b + 1, ENT_W_PERSON_VERB)) ||
+        pronoun_follows(d, b))
         return (struct typing){EX_ENT_PERSON, CONF_DEFAULT}; /* "Obama, who" */
     return (struct typing){-1, CONF_NONE};
 }

@@ -9,14 +9,25 @@
 
 #include "core/alloc.h"
 
+/* Mix one 64-bit word into @h (multiply-xorshift; 8 bytes a step). */
+static inline uint64_t mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 29);
+}
+
 void http_etag(const char *data, size_t len, char *out)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a 64 */
+    uint64_t h = 0x243f6a8885a308d3ULL ^ len, w;
+    size_t i = 0;
 
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)data[i];
-        h *= 1099511628211ULL;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, data + i, 8);
+        h = mix(h, w);
     }
+    w = 0;
+    memcpy(&w, data + i, len - i);
+    h = mix(mix(h, w), len);
     snprintf(out, 24, "W/\"%016llx\"", (unsigned long long)h);
 }
 

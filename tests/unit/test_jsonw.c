@@ -151,6 +151,59 @@ static void test_escaping(void)
     buf_release(&b);
 }
 
+/* The reference: escape one byte at a time. */
+static void escape_slowly(struct buf *b, const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            buf_puts(b, "\\\"");
+        else if (s[i] == '\\')
+            buf_puts(b, "\\\\");
+        else if (s[i] == '\n')
+            buf_puts(b, "\\n");
+        else if (s[i] == '\r')
+            buf_puts(b, "\\r");
+        else if (s[i] == '\t')
+            buf_puts(b, "\\t");
+        else if (s[i] < 0x20)
+            buf_printf(b, "\\u%04x", s[i]);
+        else
+            buf_putc(b, (char)s[i]);
+    }
+}
+
+/* The word-at-a-time scan finds an escape at every position of strings
+ * of every length, among ASCII and UTF-8 bytes alike. */
+static void test_escaping_positions(void)
+{
+    static const unsigned char specials[] = {'"', '\\', 0x01, 0x1f, '\n'};
+    static const unsigned char fillers[] = {'a', 0xc3, 0xa9, ' ', '~'};
+    int bad = 0, cases = 0;
+
+    for (size_t len = 1; len <= 40; len++) {
+        for (size_t pos = 0; pos < len; pos++) {
+            for (size_t k = 0; k < sizeof(specials); k++) {
+                unsigned char text[41];
+                struct buf got, want;
+                for (size_t i = 0; i < len; i++)
+                    text[i] = fillers[(i + k) % sizeof(fillers)];
+                text[pos] = specials[k];
+                buf_init(&got, 4096);
+                buf_init(&want, 4096);
+                json_escape(&got, (const char *)text, len);
+                escape_slowly(&want, text, len);
+                bad += got.len != want.len ||
+                       memcmp(got.data, want.data, got.len) != 0;
+                cases++;
+                buf_release(&got);
+                buf_release(&want);
+            }
+        }
+    }
+    ok(bad == 0, "escapes found at every position (%d cases, %d wrong)",
+       cases, bad);
+}
+
 static void test_numbers(void)
 {
     static const double exact[] = {
@@ -205,6 +258,7 @@ int main(void)
 {
     test_nesting();
     test_escaping();
+    test_escaping_positions();
     test_numbers();
     test_overflow();
     return tap_done();
