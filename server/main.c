@@ -34,6 +34,7 @@ static const char usage[] =
     "\n                      [--read-only]\n"
     "       dossier ingest [--config FILE] [--db FILE] [--source NAME]\n"
     "                      [--published DATE] [--reextract] PATH...\n"
+    "       dossier snapshot [--config FILE] [--db FILE] OUT\n"
     "       dossier --version | --help | <command> --help\n";
 
 static const char serve_help[] =
@@ -49,6 +50,12 @@ static const char serve_help[] =
     "  --read-only         open the database read-only (writes get 403)\n\n"
     "Environment: DOSSIER_<SECTION>_<KEY> overrides the file; flags override "
     "both.\n";
+
+static const char snapshot_help[] =
+    "usage: dossier snapshot [--config FILE] [--db FILE] OUT\n\n"
+    "Write a consistent, compacted copy of the database to OUT (a new file),\n"
+    "even while ingest or the service writes to it. Serve copies with\n"
+    "`dossier serve --read-only --db OUT` on as many replicas as needed.\n";
 
 static const char ingest_help[] =
     "usage: dossier ingest [options] PATH...\n\n"
@@ -287,6 +294,43 @@ out:
     return rc;
 }
 
+/* --- snapshot --------------------------------------------------------- */
+
+static int cmd_snapshot(int argc, char **argv)
+{
+    struct options o = {0};
+    struct db *db;
+    struct stat sb;
+    char err[512];
+    int rc = parse_args(argc, argv, false, &o);
+
+    if (rc)
+        goto out;
+    if (o.npaths != 1 || o.reextract || o.source || o.published) {
+        rc = fail("%s", "usage: dossier snapshot [--db FILE] OUT");
+        goto out;
+    }
+    if (stat(o.paths[0], &sb) == 0) {
+        rc = fail("%s exists: a snapshot goes to a new file", o.paths[0]);
+        goto out;
+    }
+    if (db_open(o.cfg.db_path, DB_OPEN_READONLY, &db, err, sizeof(err)) !=
+        DB_OK) {
+        rc = fail("%s", err);
+        goto out;
+    }
+    rc = db_snapshot(db, o.paths[0]);
+    if (rc != DB_OK)
+        fprintf(stderr, "dossier: snapshot failed: %s\n", db_errmsg(db));
+    else
+        printf("wrote %s\n", o.paths[0]);
+    db_close(db);
+    rc = rc != DB_OK;
+out:
+    options_release(&o);
+    return rc;
+}
+
 /* --- serve ------------------------------------------------------------ */
 
 static int api_create(struct db *db, const char *body, size_t len, bool ndjson,
@@ -429,6 +473,8 @@ int main(int argc, char **argv)
                 fputs(serve_help, stdout);
             else if (strcmp(argv[1], "ingest") == 0)
                 fputs(ingest_help, stdout);
+            else if (strcmp(argv[1], "snapshot") == 0)
+                fputs(snapshot_help, stdout);
             else
                 break;
             return 0;
@@ -438,6 +484,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 2, argv + 2);
     if (strcmp(argv[1], "ingest") == 0)
         return cmd_ingest(argc - 2, argv + 2);
+    if (strcmp(argv[1], "snapshot") == 0)
+        return cmd_snapshot(argc - 2, argv + 2);
     fprintf(stderr, "dossier: unknown command: %s\n%s", argv[1], usage);
     return 2;
 }

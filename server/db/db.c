@@ -343,6 +343,19 @@ void db_close(struct db *db)
     free(db);
 }
 
+int db_snapshot(struct db *db, const char *path)
+{
+    sqlite3_stmt *st = db_stmt(db, "VACUUM INTO ?");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, path);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
 int db_begin(struct db *db)
 {
     return db_exec(db, "BEGIN IMMEDIATE");

@@ -56,6 +56,13 @@ int db_begin(struct db *db); /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/*
+ * db_snapshot - write a consistent, compacted copy of the database to
+ * @path (which must not exist), while writers may go on. The copy is a
+ * standalone file for read-only replicas. Returns DB_OK or an error.
+ */
+int db_snapshot(struct db *db, const char *path);
+
 /* Bump the corpus generation (inside a write transaction). */
 int db_bump_generation(struct db *db);
 /* The corpus generation, or -1. */

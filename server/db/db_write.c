@@ -114,6 +114,23 @@ static int name_as_alias(struct db *db, int64_t id, const char *name)
     return rc;
 }
 
+int db_entity_name(struct db *db, int64_t id, char **name)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT name FROM entities WHERE id = ?");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *name = xstrdup(db_col_text(st, 0));
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+}
+
 int db_entity_create(struct db *db, const char *name, const char *type,
                      const char *key, int64_t *id)
 {

@@ -16,6 +16,8 @@
  * when several are), or DB_NOT_FOUND.
  */
 int db_entity_find(struct db *db, const char *key, int64_t *id);
+/* The canonical name of entity @id into *@name (new string). */
+int db_entity_name(struct db *db, int64_t id, char **name);
 /* Create an entity named @name under @key. */
 int db_entity_create(struct db *db, const char *name, const char *type,
                      const char *key, int64_t *id);

@@ -550,6 +550,25 @@ static bool score_at(const struct doc *d, size_t i)
 }
 
 /*
+ * Does the name [a, b) play a match: a score right before it, or after it
+ * past at most three words ("Norway 2 – 1", "Norway beat Portugal 2 – 1")?
+ */
+static bool plays_match(const struct doc *d, size_t a, size_t b)
+{
+    enum { WORDS = 3 };
+
+    if (a >= 3 && score_at(d, a - 3))
+        return true;
+    for (size_t j = b; j <= b + WORDS && j < d->ntok; j++) {
+        if (score_at(d, j))
+            return true;
+        if (!is_word(d, j) || (d->tok[j].flags & TEXT_TOK_SENT))
+            return false;
+    }
+    return false;
+}
+
+/*
  * Does a pronoun of a person ("he", "her") follow the name ending at @b
  * before any other name, within this sentence and the next?
  */
@@ -592,7 +611,7 @@ static struct typing type_part(const struct doc *d, size_t a, size_t b,
         initial = initial || is_initial(d, i);
     if (whole & ENT_W_ORG)
         return (struct typing){EX_ENT_ORG, CONF_KNOWN};
-    if ((whole & ENT_W_PLACE) && (score_at(d, b) || (a >= 3 && score_at(d, a - 3))))
+    if ((whole & ENT_W_PLACE) && plays_match(d, a, b))
         return (struct typing){EX_ENT_ORG, CONF_TEAM}; /* "Belgium 3 – 0" */
     if (whole & ENT_W_PLACE)
         return (struct typing){EX_ENT_PLACE, CONF_KNOWN};

@@ -13,6 +13,64 @@
 #include "db/db_write.h"
 #include "extract/entities.h"
 
+/* The next word of @s at *@i, folded (no case, no periods); its length. */
+static size_t next_word(const char *s, size_t *i, char *out, size_t max)
+{
+    size_t n = 0;
+
+    while (s[*i] == ' ')
+        (*i)++;
+    for (; s[*i] && s[*i] != ' '; (*i)++)
+        if (s[*i] != '.' && n + 1 < max)
+            out[n++] =
+                (char)(s[*i] >= 'A' && s[*i] <= 'Z' ? s[*i] + 32 : s[*i]);
+    out[n] = '\0';
+    return n;
+}
+
+static size_t split_words(const char *s, char words[][64], size_t max)
+{
+    size_t n = 0, i = 0;
+
+    while (n < max && next_word(s, &i, words[n], sizeof(words[n])))
+        n++;
+    return n;
+}
+
+/*
+ * Can two names of a person be the same person? One's words must end the
+ * other's: "Burman" and "Leonard E. Burman" can, "Donald Trump" and
+ * "Melania Trump" cannot.
+ */
+static bool person_names_compatible(const char *a, const char *b)
+{
+    char wa[8][64], wb[8][64];
+    size_t na = split_words(a, wa, 8), nb = split_words(b, wb, 8);
+    size_t n = na < nb ? na : nb;
+
+    for (size_t i = 1; i <= n; i++)
+        if (strcmp(wa[na - i], wb[nb - i]) != 0)
+            return false;
+    return n > 0;
+}
+
+/* Whether the entity found under a weaker key may take @e. */
+static int weak_match_ok(struct db *db, const struct ex_entity *e, int64_t id,
+                         bool *ok)
+{
+    char *name;
+    int rc;
+
+    *ok = true;
+    if (e->type != EX_ENT_PERSON)
+        return DB_OK;
+    rc = db_entity_name(db, id, &name);
+    if (rc == DB_OK)
+        *ok = person_names_compatible(e->name, name);
+    free(name);
+    return rc;
+}
+
 static void free_keys(char **keys, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -35,8 +93,13 @@ static int resolve_entity(struct db *db, const struct ex_entity *e, int64_t *id)
     rc = db_entity_find(db, e->key, id);
     if (rc == DB_NOT_FOUND) {
         n = ent_weak_keys(e, ENT_KEYS_LOOKUP, &keys);
-        for (size_t i = 0; i < n && rc == DB_NOT_FOUND; i++)
+        for (size_t i = 0; i < n && rc == DB_NOT_FOUND; i++) {
+            bool ok;
             rc = db_entity_find(db, keys[i], id);
+            if (rc == DB_OK && (rc = weak_match_ok(db, e, *id, &ok)) == DB_OK &&
+                !ok)
+                rc = DB_NOT_FOUND;
+        }
         free_keys(keys, n);
     }
     if (rc == DB_NOT_FOUND)
