@@ -44,6 +44,7 @@ enum ent_class {
     ENT_W_PRONOUN = 1 << 25,     /* "he", "her": refers to a person */
     ENT_W_MEMBER = 1 << 26,      /* "officials", "spokesman" of an org */
     ENT_W_PERSON = 1 << 27,      /* a person named by the surname alone */
+    ENT_W_PLACE_NOUN = 1 << 28,  /* "town", "province": "the town of" */
 };
 
 struct ent_dict_slot {

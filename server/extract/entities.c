@@ -60,6 +60,7 @@ static const struct {
     {"entities/pronouns.txt", ENT_W_PRONOUN},
     {"entities/member_nouns.txt", ENT_W_MEMBER},
     {"entities/people.txt", ENT_W_PERSON},
+    {"entities/place_nouns.txt", ENT_W_PLACE_NOUN},
 };
 
 struct ent_resources *ent_resources_new(const struct embed_file *data)
@@ -89,7 +90,7 @@ enum conf {
     CONF_DEFAULT, /* shape only */
     CONF_CUE,     /* head word, given name, context */
     CONF_KNOWN,   /* gazetteer or title */
-    CONF_TEAM,    /* a country next to a match score: its team */
+    CONF_TEAM,    /* a known place next to a match score: its team */
 };
 
 /* Per-word facts of the article (the word set). */
@@ -379,8 +380,8 @@ static bool not_a_name(const struct doc *d, size_t i)
                                     ent_norm_append(buf, 0, s + k + 1, n))
                     : 0;
             /* two syllables of a Chinese or Korean given name */
-            bool syllables = k >= 2 && k <= 5 && n <= 5 &&
-                             !(d->bits[i] & ENT_W_COMMON);
+            bool syllables =
+                k >= 2 && k <= 5 && n <= 5 && !(d->bits[i] & ENT_W_COMMON);
             /* "Yau Wai-ching", "Wong Kwok-kin" are names, "NASA T-shirt"
              * is not */
             if ((bits & ENT_W_SUFFIX) ||
@@ -580,14 +581,32 @@ static bool pronoun_follows(const struct doc *d, size_t b)
     for (size_t j = b; j < d->ntok && j < b + REACH; j++) {
         if ((d->tok[j].flags & TEXT_TOK_SENT) && ++sentences > 1)
             return false;
-        if (word_is(d, j, ENT_W_PRONOUN) && !is_cap(d, j))
-            return true;
-        if (word_is(d, j, ENT_W_PRONOUN) && d->weak[j])
-            return true; /* "He" opening the next sentence */
+        if (word_is(d, j, ENT_W_PRONOUN) && (!is_cap(d, j) || d->weak[j]))
+            return true; /* "he", or "He" opening the next sentence */
         if (is_cap(d, j) && !d->weak[j] && !(d->bits[j] & ENT_W_PLACE))
             return false;
     }
     return false;
+}
+
+static bool is_conj(const struct doc *d, size_t i)
+{
+    return is_word(d, i) && (norm_is(d, i, "and") || norm_is(d, i, "or"));
+}
+
+/*
+ * Is the name [a, b) listed after a known place: "Poland and
+ * Czechoslovakia", "Poland, Hungary and ..." (not "In Kyiv, Okafor said")?
+ */
+static bool listed_after_place(const struct doc *d, size_t a, size_t b)
+{
+    bool comma = is_punct(d, a - 1, ',');
+
+    if (!(is_conj(d, a - 1) ||
+          (comma && (is_punct(d, b, ',') || is_conj(d, b)))))
+        return false;
+    return is_cap(d, a - 2) && (d->bits[a - 2] & ENT_W_PLACE) &&
+           !(d->bits[a - 2] & ENT_W_FIRST);
 }
 
 struct typing {
@@ -628,7 +647,12 @@ static struct typing type_part(const struct doc *d, size_t a, size_t b,
             EX_ENT_ORG, CONF_CUE}; /* "British Red Cross", "Marsh & Co" */
     if (n >= 2 && (lb & ENT_W_PLACE_HEAD))
         return (struct typing){EX_ENT_PLACE, CONF_CUE};
-    if (n >= 3 && norm_is(d, a + 1, "of")) /* "Gulf of Mexico" */
+    if (a >= 2 && norm_is(d, a - 1, "of") &&
+        word_is(d, a - 2, ENT_W_PLACE_NOUN) && !is_cap(d, a - 2))
+        return (struct typing){EX_ENT_PLACE, CONF_CUE}; /* "the town of" */
+    if (n == 1 && a >= 2 && listed_after_place(d, a, b))
+        return (struct typing){EX_ENT_PLACE, CONF_CUE}; /* "Poland and" */
+    if (n >= 3 && norm_is(d, a + 1, "of"))              /* "Gulf of Mexico" */
         return (struct typing){
             (first & ENT_W_PLACE_HEAD) ? EX_ENT_PLACE : EX_ENT_ORG, CONF_CUE};
     if ((n >= 2 && ((first & ENT_W_FIRST) || initial)) ||

@@ -19,6 +19,8 @@
 #include "core/utf8.h"
 
 #define GZIP_MIN_BYTES 1024
+/* An oversized body up to this many times max_body_bytes is drained. */
+#define DRAIN_MAX_FACTOR 4
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -577,15 +579,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         *con_cls = ctx;
         identify(s, ctx, c);
         const char *cl = http_header(&ctx->req, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) >
-                      (unsigned long long)s->cfg->max_body_bytes) {
-            /* Answer now: the body is never read (the connection closes). */
-            ctx->req.path = arena_strdup(&ctx->arena, url);
-            http_error(&ctx->res, HTTP_PAYLOAD_TOO_LARGE, "body_too_large",
-                       NULL, "request body over %lld bytes",
-                       (long long)s->cfg->max_body_bytes);
-            ctx->finished = true;
-            return send_response(s, ctx, c);
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        unsigned long long max = (unsigned long long)s->cfg->max_body_bytes;
+        if (declared > max) {
+            /*
+             * A client waiting for "100 Continue", or one announcing far
+             * more than we would ever read, is answered now (and the
+             * connection closed). Otherwise the body is read and dropped
+             * first: a proxy still sending it would take an early answer
+             * and close for a broken connection.
+             */
+            const char *expect = http_header(&ctx->req, "Expect");
+            if ((expect && strcasecmp(expect, "100-continue") == 0) ||
+                declared > DRAIN_MAX_FACTOR * max) {
+                ctx->req.path = arena_strdup(&ctx->arena, url);
+                http_error(&ctx->res, HTTP_PAYLOAD_TOO_LARGE, "body_too_large",
+                           NULL, "request body over %lld bytes",
+                           (long long)s->cfg->max_body_bytes);
+                ctx->finished = true;
+                return send_response(s, ctx, c);
+            }
+            ctx->too_large = true;
         }
         return MHD_YES;
     }
