@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
 #include "db/db_articles.h"
 
 static struct api_state state;
@@ -52,9 +51,11 @@ struct db *api_db(struct http_response *res)
 {
     struct db *db = db_pool_get();
 
-    if (!db)
+    if (!db) {
         http_error(res, HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
                    "the database cannot be opened");
+        http_error_detail(res, "cannot open the database (logged above)");
+    }
     return db;
 }
 
@@ -62,6 +63,7 @@ int api_db_error(struct http_response *res, int status)
 {
     switch (status) {
     case DB_TIMEOUT:
+        http_error_detail(res, "query_timeout_ms passed");
         return http_error(res, HTTP_SERVICE_UNAVAILABLE, "timeout", NULL,
                           "the query took longer than %lld ms",
                           (long long)state.config->query_timeout_ms);
@@ -74,10 +76,12 @@ int api_db_error(struct http_response *res, int status)
     case DB_BUSY:
         return http_error(res, HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
                           "the database is busy; retry");
-    default:
-        log_error("database error (status %d)", status);
+    default: {
+        struct db *db = db_pool_get();
+        http_error_detail(res, db ? db_errmsg(db) : "database error");
         return http_error(res, HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
                           "database error");
+    }
     }
 }
 

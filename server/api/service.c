@@ -81,6 +81,7 @@ int api_health(struct http_request *req, struct http_response *res)
         jw_end(&w);
         res->content_type = "application/json; charset=utf-8";
         res->status = HTTP_SERVICE_UNAVAILABLE;
+        http_error_detail(res, db ? db_errmsg(db) : "cannot open the database");
         return res->status;
     }
     jw_init(&w, &res->body);

@@ -214,8 +214,8 @@ int config_load_file(struct config *cfg, const char *path, char *err,
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    if (fstat(fileno(ctx.f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        snprintf(err, errlen, "%s: cannot open: not a regular file", path);
+    if (fstat(fileno(ctx.f), &sb) < 0 || S_ISDIR(sb.st_mode)) {
+        snprintf(err, errlen, "%s: cannot open: a directory", path);
         fclose(ctx.f);
         return -1;
     }

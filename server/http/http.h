@@ -81,6 +81,9 @@ struct http_response {
     size_t nheaders;
     bool cacheable; /* a GET result: send an ETag, answer 304 */
     struct arena *arena;
+    /* For a 5xx: what went wrong inside, logged with the request (never
+     * sent to the client). Set with http_error_detail(). */
+    const char *detail;
 };
 
 typedef int (*http_handler)(struct http_request *req,
@@ -127,6 +130,9 @@ int http_param_list(struct http_request *req, struct http_response *res,
 /* Comma list of positive ids. */
 int http_param_ids(struct http_request *req, struct http_response *res,
                    const char *name, int64_t **out, size_t *n);
+
+/* Record what went wrong inside, for the error log line (copied). */
+void http_error_detail(struct http_response *res, const char *detail);
 
 /* Add a response header (@name and @value are copied to the arena). */
 void http_set_header(struct http_response *res, const char *name,

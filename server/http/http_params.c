@@ -183,6 +183,11 @@ int http_param_ids(struct http_request *req, struct http_response *res,
     return 0;
 }
 
+void http_error_detail(struct http_response *res, const char *detail)
+{
+    res->detail = detail ? arena_strdup(res->arena, detail) : NULL;
+}
+
 void http_set_header(struct http_response *res, const char *name,
                      const char *value)
 {

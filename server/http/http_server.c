@@ -368,6 +368,7 @@ static void route_request(struct http_server *s, struct request_ctx *ctx,
         if (ctx->after_stop) {
             http_error(res, HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
                        "the service is shutting down");
+            http_error_detail(res, "arrived during shutdown");
             return;
         }
         dispatch_api(s, ctx);
@@ -655,6 +656,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !ctx->finished)
         status = 0;
     http_metrics_observe(s->metrics, ctx->route, status, secs);
+    /* Every server-side failure is logged once, here, with its request. */
+    if (status >= 500)
+        log_error("%s %s: %d %s id=%s", ctx->req.method_name,
+                  ctx->req.path ? ctx->req.path : "-", status,
+                  ctx->res.detail ? ctx->res.detail : "(no detail)",
+                  ctx->req.request_id);
     if (s->cfg->access_log)
         log_info("access %s %s %s %d %zu %.3fms id=%s%s",
                  ctx->req.client_ip ? ctx->req.client_ip : "-",
