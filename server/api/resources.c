@@ -100,6 +100,32 @@ static int not_found_id(struct http_response *res, const char *what,
                       req->segments[seg]);
 }
 
+/*
+ * One item by the id in path segment 3, written by @fetch (a db_*_get):
+ * 200, or 404 naming @what.
+ */
+static int get_one(struct http_request *req, struct http_response *res,
+                   const char *what,
+                   int (*fetch)(struct db *db, int64_t id, struct jsonw *w))
+{
+    struct jsonw w;
+    struct db *db;
+    int64_t id;
+    int rc;
+
+    if (api_path_id(req, 3, &id) < 0)
+        return not_found_id(res, what, req, 3);
+    if (!(db = api_db(res)))
+        return res->status;
+    jw_init(&w, &res->body);
+    rc = fetch(db, id, &w);
+    if (rc == DB_NOT_FOUND)
+        return not_found_id(res, what, req, 3);
+    if (rc != DB_OK)
+        return api_db_error(res, rc);
+    return http_json(res, HTTP_OK);
+}
+
 /* --- entities ------------------------------------------------------ */
 
 int api_entities_list(struct http_request *req, struct http_response *res)
@@ -138,22 +164,7 @@ int api_entities_list(struct http_request *req, struct http_response *res)
 
 int api_entities_get(struct http_request *req, struct http_response *res)
 {
-    struct jsonw w;
-    struct db *db;
-    int64_t id;
-    int rc;
-
-    if (api_path_id(req, 3, &id) < 0)
-        return not_found_id(res, "entity", req, 3);
-    if (!(db = api_db(res)))
-        return res->status;
-    jw_init(&w, &res->body);
-    rc = db_entities_get(db, id, &w);
-    if (rc == DB_NOT_FOUND)
-        return not_found_id(res, "entity", req, 3);
-    if (rc != DB_OK)
-        return api_db_error(res, rc);
-    return http_json(res, HTTP_OK);
+    return get_one(req, res, "entity", db_entities_get);
 }
 
 struct entity_articles_ctx {
@@ -244,22 +255,7 @@ int api_claims_list(struct http_request *req, struct http_response *res)
 
 int api_claims_get(struct http_request *req, struct http_response *res)
 {
-    struct jsonw w;
-    struct db *db;
-    int64_t id;
-    int rc;
-
-    if (api_path_id(req, 3, &id) < 0)
-        return not_found_id(res, "claim", req, 3);
-    if (!(db = api_db(res)))
-        return res->status;
-    jw_init(&w, &res->body);
-    rc = db_claims_get(db, id, &w);
-    if (rc == DB_NOT_FOUND)
-        return not_found_id(res, "claim", req, 3);
-    if (rc != DB_OK)
-        return api_db_error(res, rc);
-    return http_json(res, HTTP_OK);
+    return get_one(req, res, "claim", db_claims_get);
 }
 
 int api_claim_groups_list(struct http_request *req, struct http_response *res)
@@ -296,22 +292,7 @@ int api_claim_groups_list(struct http_request *req, struct http_response *res)
 
 int api_claim_groups_get(struct http_request *req, struct http_response *res)
 {
-    struct jsonw w;
-    struct db *db;
-    int64_t id;
-    int rc;
-
-    if (api_path_id(req, 3, &id) < 0)
-        return not_found_id(res, "claim group", req, 3);
-    if (!(db = api_db(res)))
-        return res->status;
-    jw_init(&w, &res->body);
-    rc = db_claim_groups_get(db, id, &w);
-    if (rc == DB_NOT_FOUND)
-        return not_found_id(res, "claim group", req, 3);
-    if (rc != DB_OK)
-        return api_db_error(res, rc);
-    return http_json(res, HTTP_OK);
+    return get_one(req, res, "claim group", db_claim_groups_get);
 }
 
 /* --- timeline ------------------------------------------------------ */
@@ -413,20 +394,5 @@ int api_timeline_volume(struct http_request *req, struct http_response *res)
 int api_articles_annotations(struct http_request *req,
                              struct http_response *res)
 {
-    struct jsonw w;
-    struct db *db;
-    int64_t id;
-    int rc;
-
-    if (api_path_id(req, 3, &id) < 0)
-        return not_found_id(res, "article", req, 3);
-    if (!(db = api_db(res)))
-        return res->status;
-    jw_init(&w, &res->body);
-    rc = db_annotations_get(db, id, &w);
-    if (rc == DB_NOT_FOUND)
-        return not_found_id(res, "article", req, 3);
-    if (rc != DB_OK)
-        return api_db_error(res, rc);
-    return http_json(res, HTTP_OK);
+    return get_one(req, res, "article", db_annotations_get);
 }
