@@ -661,6 +661,9 @@ static struct typing type_part(const struct doc *d, size_t a, size_t b,
         return (struct typing){EX_ENT_PERSON, CONF_CUE};
     if (n >= 2 && (first & ENT_W_PLACE_START))
         return (struct typing){EX_ENT_PLACE, CONF_CUE};
+    if (n == 1 && a > 0 && norm_is(d, a - 1, "the") && is_cap(d, a - 1) &&
+        !d->weak[a - 1])
+        return (struct typing){EX_ENT_ORG, CONF_CUE}; /* "told The Onion" */
     if (n == 1 && (first & ENT_W_FIRST))
         return (struct typing){EX_ENT_PERSON, CONF_DEFAULT};
     if (acronym_follows(d, b))
@@ -822,6 +825,9 @@ static bool joins_head(const struct doc *d, size_t start, size_t j)
     if (!is_word(d, j) || is_cap(d, j) || !name_word(d, j + 1) ||
         d->weak[j + 1])
         return false;
+    if (norm_is(d, j, "of") && (d->bits[start] & ENT_W_FIRST) &&
+        !(lb & (ENT_W_ORG_HEAD | ENT_W_PLACE_HEAD)))
+        return false; /* "Nathan Law of Demosisto": a person's party */
     if (norm_is(d, j, "of"))
         return lb & (ENT_W_ORG_HEAD | ENT_W_PLACE_HEAD | ENT_W_COMMON);
     if (norm_is(d, j, "for"))

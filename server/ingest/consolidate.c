@@ -158,7 +158,13 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
                 groups[i] = cands[k].group_id;
         db_claim_candidates_free(cands, ncands);
         if (rc == DB_OK && !groups[i]) {
-            char *label = short_label(body + c->start, c->end - c->start);
+            /* A number group is about a quantity, which its sentence
+             * names better than one outlet's figure does. */
+            const struct ex_sentence *snt = &r->sentences[c->sentence];
+            char *label =
+                c->kind == EX_CLAIM_NUMBER
+                    ? short_label(body + snt->start, snt->end - snt->start)
+                    : short_label(body + c->start, c->end - c->start);
             rc = db_claim_group_create(db, kind, label, &groups[i]);
             free(label);
         }
