@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Print "N passed, N failed, N skipped" for a meson test log.
+"""Print "N passed, N failed, N skipped" for meson test logs and TAP files.
 
-usage: test_summary.py TESTLOG.json...
+usage: test_summary.py (TESTLOG.json | OUTPUT.tap)...
 
 TAP tests count each test point (`ok`, `not ok`, `# SKIP`); other tests
 count once. A TAP test that failed without a failing point (it crashed,
@@ -37,6 +37,11 @@ def main():
     for path in sys.argv[1:]:
         with open(path, encoding='utf-8') as fh:
             lines = fh.readlines()
+        if path.endswith('.tap'):
+            p, f, s = count_points(''.join(lines))
+            passed, failed, skipped = passed + p, failed + f, skipped + s
+            failed += not (p + f + s)  # a TAP file without a point failed
+            continue
         for line in lines:
             t = json.loads(line)
             result = t.get('result')
