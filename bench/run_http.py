@@ -91,8 +91,22 @@ def wait_http(url, seconds=30):
     raise SystemExit("run_http: %s did not answer" % url)
 
 
+def settle(base, seconds=120):
+    """Wait until the server has drained the requests wrk left queued."""
+    end = time.time() + seconds
+    while time.time() < end:
+        t0 = time.time()
+        try:
+            fetch(base + "/api/v1/health")
+        except OSError:
+            pass
+        if time.time() - t0 < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def fetch(url):
-    with urllib.request.urlopen(url, timeout=30) as r:
+    with urllib.request.urlopen(url, timeout=60) as r:
         return r.read()
 
 
@@ -259,9 +273,19 @@ def main():
         for name, url, script in rows:
             if only and not any(name.startswith(o) for o in only):
                 continue
+            # One request first: the response size, and a warm cache.
+            try:
+                t0 = time.time()
+                size = len(fetch(url)) if not script else None
+                single_ms = (time.time() - t0) * 1e3
+            except OSError as e:
+                print("run_http: %s: %s" % (name, e), file=sys.stderr)
+                size, single_ms = None, None
             r = wrk(url, args, script)
+            settle(base)
             r["name"] = name
-            r["bytes"] = len(fetch(url)) if not script else None
+            r["bytes"] = size
+            r["single_ms"] = single_ms
             r["rss_kb"] = rss_kb(server.pid)
             results.append(r)
             print("%-40s %9.0f req/s  p99 %7.2f ms  load %s" %
@@ -323,18 +347,19 @@ PHRASES = (("prime", "minister"), ("interest", "rates"), ("oil", "prices"))
 
 def print_table(record):
     info = record["info"]
-    print("| endpoint | req/s | p50 ms | p99 ms | bytes | non-2xx | "
-          "load avg (after) |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| endpoint | req/s | p50 ms | p99 ms | one request ms | bytes | "
+          "non-2xx | load avg (after) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for r in record["results"]:
-        print("| %s | %.0f | %.2f | %.2f | %s | %d | %s |" %
+        print("| %s | %.0f | %.2f | %.2f | %s | %s | %d | %s |" %
               (r["name"], r["rps"], r["p50"] or -1, r["p99"] or -1,
+               "%.1f" % r["single_ms"] if r["single_ms"] else "-",
                r["bytes"] if r["bytes"] is not None else "-", r["non2xx"],
                r["load_after"]))
     for key, f in record["floor"].items():
         print("| floor (no HTTP) %s `%s` | %.0f (list+count) / %.0f (list) | "
-              "| | | | %s |" % (key, info[key], f["request_qps"],
-                                f["list_qps"], f["load_after"]))
+              "| | | | | %s |" % (key, info[key], f["request_qps"],
+                                  f["list_qps"], f["load_after"]))
     print("\nserver RSS: %s kB, peak %s kB; articles %d; rare %r in %.1f%%, "
           "common %r in %.1f%% of articles" %
           (info["rss_kb"].get("VmRSS"), info["rss_kb"].get("VmHWM"),

@@ -45,6 +45,7 @@ enum ent_class {
     ENT_W_MEMBER = 1 << 26,      /* "officials", "spokesman" of an org */
     ENT_W_PERSON = 1 << 27,      /* a person named by the surname alone */
     ENT_W_PLACE_NOUN = 1 << 28,  /* "town", "province": "the town of" */
+    ENT_W_NUMBERED = 1 << 29,    /* "Flight", "Route": a number follows */
 };
 
 struct ent_dict_slot {

@@ -61,6 +61,7 @@ static const struct {
     {"entities/member_nouns.txt", ENT_W_MEMBER},
     {"entities/people.txt", ENT_W_PERSON},
     {"entities/place_nouns.txt", ENT_W_PLACE_NOUN},
+    {"entities/numbered.txt", ENT_W_NUMBERED},
 };
 
 struct ent_resources *ent_resources_new(const struct embed_file *data)
@@ -135,6 +136,15 @@ static bool norm_is(const struct doc *d, size_t i, const char *word)
     const char *s = tok_norm(d, i, &len);
 
     return len == strlen(word) && memcmp(s, word, len) == 0;
+}
+
+/* Are words @i and @j the same word? */
+static bool norm_same(const struct doc *d, size_t i, size_t j)
+{
+    size_t li, lj;
+    const char *si = tok_norm(d, i, &li), *sj = tok_norm(d, j, &lj);
+
+    return li == lj && memcmp(si, sj, li) == 0;
 }
 
 static bool is_word(const struct doc *d, size_t i)
@@ -410,8 +420,10 @@ static bool name_word(const struct doc *d, size_t i)
 
     if (!is_cap(d, i) || (b & ENT_W_STOP) || not_a_name(d, i) ||
         ((b & ENT_W_CURRENCY) && (d->tok[i].flags & TEXT_TOK_UPPER)) ||
-        ((b & ENT_W_LABEL) && is_punct(d, i + 1, ':')))
-        return false; /* "Image: Jane Doe" */
+        ((b & ENT_W_LABEL) && is_punct(d, i + 1, ':')) ||
+        ((b & ENT_W_NUMBERED) && i + 1 < d->ntok &&
+         (d->tok[i + 1].flags & TEXT_TOK_NUMBER)))
+        return false; /* "Image: Jane Doe", "Flight 447" */
     if (in_compound(d, i))
         return false;
     if (!d->weak[i] || (is_initial(d, i) && is_cap(d, i + 2)))
@@ -636,6 +648,8 @@ static struct typing type_part(const struct doc *d, size_t a, size_t b,
         return (struct typing){EX_ENT_PLACE, CONF_KNOWN};
     if (person || (n == 1 && (whole & ENT_W_PERSON)))
         return (struct typing){EX_ENT_PERSON, CONF_KNOWN}; /* "Obama" */
+    if (word_is(d, b, ENT_W_NUMBERED) && norm_is(d, b, "flight"))
+        return (struct typing){EX_ENT_ORG, CONF_CUE}; /* "Adam Air Flight" */
     bool ampersand = false;
     for (size_t i = a; i < b; i++)
         ampersand = ampersand || is_punct(d, i, '&');
@@ -700,6 +714,46 @@ static struct typing type_part(const struct doc *d, size_t a, size_t b,
     return (struct typing){-1, CONF_NONE};
 }
 
+/* A model designation: a capital, letters and digits ("A330", "A400M"). */
+static bool model_number(const struct doc *d, size_t i)
+{
+    if (i >= d->ntok || !(d->tok[i].flags & TEXT_TOK_WORD))
+        return false;
+    const char *s = d->text + d->tok[i].start;
+    size_t len = d->tok[i].end - d->tok[i].start;
+    bool digit = false;
+
+    if (s[0] < 'A' || s[0] > 'Z')
+        return false;
+    for (size_t k = 1; k < len; k++)
+        digit = digit || (s[k] >= '0' && s[k] <= '9');
+    return digit;
+}
+
+/*
+ * Is word @i the lower-case species of a Latin binomial after a genus
+ * ("Formica fusca", "Beauveria bassiana"): no English word, Latin ending?
+ */
+static bool latin_species(const struct doc *d, size_t i)
+{
+    static const char *const endings[] = {"a", "ae", "i", "is", "um", "us"};
+
+    if (!is_word(d, i) || is_cap(d, i) ||
+        (d->bits[i] & (ENT_W_COMMON | ENT_W_PARTICLE)))
+        return false;
+    size_t len;
+    const char *s = tok_norm(d, i, &len);
+
+    if (len < 4)
+        return false;
+    for (size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
+        size_t el = strlen(endings[k]);
+        if (memcmp(s + len - el, endings[k], el) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Trim and type one name part [a, b); @person when a title precedes it. */
 static void emit_part(struct doc *d, size_t a, size_t b, bool person)
 {
@@ -719,6 +773,8 @@ static void emit_part(struct doc *d, size_t a, size_t b, bool person)
     size_t n = count_words(d, a, b), last = last_word(d, a, b);
     uint32_t whole = phrase_bits(d, a, b), lb = d->bits[last];
 
+    if (n == 1 && model_number(d, b))
+        return; /* "Airbus A330": a product */
     if (!(whole & (ENT_W_ORG | ENT_W_PLACE))) {
         if (whole & ENT_W_STOP)
             return; /* "New Year" */
@@ -730,6 +786,8 @@ static void emit_part(struct doc *d, size_t a, size_t b, bool person)
                        ENT_W_PLACE_HEAD)) ||
              plural_demonym(d, a) || d->tok[a].end - d->tok[a].start == 1))
             return; /* "Russian", "Ministry", "Senator", "B" alone */
+        if (n == 1 && latin_species(d, b))
+            return; /* "Formica fusca" */
         if ((d->bits[a] & ENT_W_DEMONYM) && !org_headed(d, a, b) &&
             !(phrase_bits(d, a + 1, b) & ENT_W_ORG)) {
             emit_part(d, a + 1, b, person); /* "Russian troops" */
@@ -880,7 +938,8 @@ static void find_chunks(struct doc *d)
         uint32_t bits = 0;
         size_t j = match_phrase(d, i, d->ntok,
                                 ENT_W_ORG | ENT_W_PLACE | ENT_W_TITLE, &bits);
-        if ((j == i && !name_word(d, i)) || in_compound(d, i)) {
+        if ((j == i && !name_word(d, i)) || in_compound(d, i) ||
+            (j > i && not_a_name(d, i))) { /* "US$40" */
             i++;
             continue;
         }
@@ -1182,9 +1241,16 @@ static void settle_types(struct doc *d)
     link_short_forms(d, link);
     for (size_t c = 0; c < d->ncand; c++) {
         struct cand *s = &d->cand[c];
-        if (link[c] >= 0 && s->conf < CONF_KNOWN) {
-            s->type = d->cand[link[c]].type;
+        if (link[c] < 0)
+            continue;
+        const struct cand *f = &d->cand[link[c]];
+        if (s->conf < CONF_KNOWN) {
+            s->type = f->type;
             s->conf = CONF_CUE;
+        } else if (s->type == EX_ENT_PLACE && f->type == EX_ENT_PERSON &&
+                   f->conf >= CONF_DEFAULT && f->b - 1 > f->a &&
+                   norm_same(d, f->b - 1, s->a)) {
+            s->type = EX_ENT_PERSON; /* "Valeska Paris" ... "Paris said" */
         }
     }
     free(link);
