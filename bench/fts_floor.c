@@ -44,7 +44,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(sqlite3 *db, const char *what)
+static _Noreturn void die(sqlite3 *db, const char *what)
 {
     fprintf(stderr, "fts_floor: %s: %s\n", what, sqlite3_errmsg(db));
     exit(1);
@@ -60,8 +60,9 @@ static void *run(void *p)
     if (sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         die(db, "open");
     /* The pragmas db.c sets on the server's connections. */
-    sqlite3_exec(db, "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;"
-                     "PRAGMA temp_store = MEMORY; PRAGMA query_only = 1",
+    sqlite3_exec(db,
+                 "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;"
+                 "PRAGMA temp_store = MEMORY; PRAGMA query_only = 1",
                  NULL, NULL, NULL);
     if (sqlite3_prepare_v2(db, list_sql, -1, &list, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, count_sql, -1, &count, NULL) != SQLITE_OK)

@@ -75,7 +75,7 @@ def rss_kb(pid):
     out = {}
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
+            if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
                 out[line.split(":")[0]] = int(line.split()[1])
     return out
 
@@ -168,10 +168,10 @@ def pick_terms(db):
     # response of about 3 KB, the size the targets were set with.
     mid = con.execute("SELECT id FROM articles ORDER BY "
                       "abs(length(body) - 2600), id LIMIT 1").fetchone()[0]
-    ent = con.execute("SELECT id FROM entities ORDER BY mention_count DESC "
-                      "LIMIT 1").fetchone()
-    grp = con.execute("SELECT id FROM claim_groups ORDER BY source_count DESC "
-                      "LIMIT 1").fetchone()
+    ent = con.execute("SELECT id FROM entities ORDER BY mention_count DESC, "
+                      "id LIMIT 1").fetchone()
+    grp = con.execute("SELECT id FROM claim_groups ORDER BY source_count DESC, "
+                      "id LIMIT 1").fetchone()
     info = {"articles": n, "max_id": max_id, "article_id": mid,
             "rare": r, "rare_df": df(r), "common": c, "common_df": df(c),
             "top_entity": ent[0] if ent else 1,
@@ -275,9 +275,11 @@ def main():
                 continue
             # One request first: the response size, and a warm cache.
             try:
-                t0 = time.time()
-                size = len(fetch(url)) if not script else None
-                single_ms = (time.time() - t0) * 1e3
+                size, single_ms = None, None
+                if not script:
+                    t0 = time.time()
+                    size = len(fetch(url))
+                    single_ms = (time.time() - t0) * 1e3
             except OSError as e:
                 print("run_http: %s: %s" % (name, e), file=sys.stderr)
                 size, single_ms = None, None
@@ -360,9 +362,10 @@ def print_table(record):
         print("| floor (no HTTP) %s `%s` | %.0f (list+count) / %.0f (list) | "
               "| | | | | %s |" % (key, info[key], f["request_qps"],
                                   f["list_qps"], f["load_after"]))
-    print("\nserver RSS: %s kB, peak %s kB; articles %d; rare %r in %.1f%%, "
-          "common %r in %.1f%% of articles" %
-          (info["rss_kb"].get("VmRSS"), info["rss_kb"].get("VmHWM"),
+    print("\nserver RSS: %s kB (anon %s, file-backed %s), peak %s kB; "
+          "articles %d; rare %r in %.1f%%, common %r in %.1f%% of articles" %
+          (info["rss_kb"].get("VmRSS"), info["rss_kb"].get("RssAnon"),
+           info["rss_kb"].get("RssFile"), info["rss_kb"].get("VmHWM"),
            info["articles"], info["rare"], 100 * info["rare_df"],
            info["common"], 100 * info["common_df"]))
 
