@@ -58,7 +58,9 @@ CREATE TABLE entities (
     norm_key      TEXT NOT NULL UNIQUE,
     mention_count INTEGER NOT NULL DEFAULT 0,
     article_count INTEGER NOT NULL DEFAULT 0,
-    source_count  INTEGER NOT NULL DEFAULT 0
+    source_count  INTEGER NOT NULL DEFAULT 0,
+    first_published TEXT,             -- of the articles mentioning it
+    last_published  TEXT
 );
 CREATE INDEX entities_mentions ON entities(mention_count DESC, id);
 CREATE INDEX entities_articles ON entities(article_count DESC, id);
@@ -79,9 +81,20 @@ CREATE INDEX entity_keys_entity ON entity_keys(entity_id);
 CREATE TABLE entity_sources (
     entity_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     source_key TEXT NOT NULL,
+    source     TEXT,                  -- NULL for an article without one
     articles   INTEGER NOT NULL,
+    mentions   INTEGER NOT NULL,
     PRIMARY KEY (entity_id, source_key)
 ) WITHOUT ROWID;
+
+-- How many sentences name two entities together (both directions).
+CREATE TABLE entity_cooccur (
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    other_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    count     INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, other_id)
+) WITHOUT ROWID;
+CREATE INDEX entity_cooccur_other ON entity_cooccur(other_id);
 
 -- Surface forms, with how many mentions use them (dropped at zero).
 CREATE TABLE entity_aliases (
@@ -188,6 +201,7 @@ CREATE TABLE claims (
 );
 CREATE INDEX claims_article ON claims(article_id, start);
 CREATE INDEX claims_group ON claims(group_id, source_key, value);
+CREATE INDEX claims_group_value ON claims(group_id, value, qualifier);
 CREATE INDEX claims_group_speaker ON claims(group_id, speaker_entity_id);
 CREATE INDEX claims_speaker ON claims(speaker_entity_id);
 

@@ -313,7 +313,7 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
         goto fail;
     }
     db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-                "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;"
+                "PRAGMA mmap_size = 67108864; PRAGMA cache_size = -16384;"
                 "PRAGMA temp_store = MEMORY");
     if ((flags & DB_OPEN_CREATE) && db_migrate(db, err, errlen) != DB_OK)
         goto fail;

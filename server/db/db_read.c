@@ -224,13 +224,9 @@ int db_entities_get(struct db *db, int64_t id, struct jsonw *w)
     sqlite3_stmt *st;
     int rc;
 
-    st = db_stmt(db, ENTITY_COLUMNS
-                 ", (SELECT min(a.published) FROM "
-                 "mentions m JOIN articles a ON a.id = m.article_id "
-                 "WHERE m.entity_id = e.id), (SELECT max(a.published) "
-                 "FROM mentions m JOIN articles a ON a.id = m.article_id "
-                 "WHERE m.entity_id = e.id) FROM entities e "
-                 "WHERE e.id = ?");
+    /* Everything here is kept up to date at ingest: no mention is read. */
+    st = db_stmt(db, ENTITY_COLUMNS ", e.first_published, e.last_published "
+                                    "FROM entities e WHERE e.id = ?");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
@@ -247,10 +243,8 @@ int db_entities_get(struct db *db, int64_t id, struct jsonw *w)
     col_str(w, st, 8);
     sqlite3_reset(st);
 
-    st = db_stmt(db, "SELECT a.source AS source, count(*) AS count FROM "
-                     "mentions m JOIN articles a ON a.id = m.article_id "
-                     "WHERE m.entity_id = ? GROUP BY a.source ORDER BY "
-                     "count(*) DESC, a.source");
+    st = db_stmt(db, "SELECT source, mentions AS count FROM entity_sources "
+                     "WHERE entity_id = ? ORDER BY mentions DESC, source");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
@@ -259,13 +253,9 @@ int db_entities_get(struct db *db, int64_t id, struct jsonw *w)
 
     /* Entities sharing a sentence with this one, by sentences shared. */
     st = db_stmt(db, "SELECT e.id AS id, e.name AS name, e.type AS type, "
-                     "count(*) AS count FROM "
-                     "(SELECT DISTINCT m2.entity_id AS eid, m1.article_id, "
-                     "m1.sentence FROM mentions m1 JOIN mentions m2 ON "
-                     "m2.article_id = m1.article_id AND m2.sentence = "
-                     "m1.sentence AND m2.entity_id != m1.entity_id WHERE "
-                     "m1.entity_id = ?) JOIN entities e ON e.id = eid "
-                     "GROUP BY e.id ORDER BY count DESC, e.id LIMIT 20");
+                     "c.count AS count FROM entity_cooccur c JOIN entities e "
+                     "ON e.id = c.other_id WHERE c.entity_id = ? ORDER BY "
+                     "c.count DESC, e.id LIMIT 20");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
@@ -466,10 +456,19 @@ int db_claims_get(struct db *db, int64_t id, struct jsonw *w)
 }
 
 /* A group's sources, claims and (numbers) values. */
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+/* Claims embedded in a group: all of them (up to a bound) in the group
+ * itself, the first few in a list of groups; claim_count tells them all. */
+#define GROUP_CLAIMS_ONE  1000
+#define GROUP_CLAIMS_LIST 50
+#define GROUP_VALUES      100
+
 static int group_body(struct db *db, int64_t gid, const char *kind,
-                      struct jsonw *w)
+                      int64_t max_claims, struct jsonw *w)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st, *st2;
     int rc;
 
     st = db_stmt(db, "SELECT json_group_array(source) FROM (SELECT DISTINCT "
@@ -495,7 +494,7 @@ static int group_body(struct db *db, int64_t gid, const char *kind,
                          "a.id = c.article_id WHERE c.group_id = ? AND "
                          "c.value IS NOT NULL GROUP BY c.value ORDER BY "
                          "count(DISTINCT coalesce(a.source, '#' || a.id)) "
-                         "DESC, c.value");
+                         "DESC, c.value LIMIT " STR(GROUP_VALUES));
         if (!st)
             return DB_ERROR;
         sqlite3_bind_int64(st, 1, gid);
@@ -521,10 +520,21 @@ static int group_body(struct db *db, int64_t gid, const char *kind,
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, gid);
-    struct db_list all = {.limit = 1000};
+    st2 = db_stmt(db, "SELECT count(*) FROM claims WHERE group_id = ?");
+    if (!st2)
+        return DB_ERROR;
+    sqlite3_bind_int64(st2, 1, gid);
+    rc = sqlite3_step(st2);
+    jw_key(w, "claim_count");
+    jw_int(w, rc == SQLITE_ROW ? sqlite3_column_int64(st2, 0) : 0);
+    sqlite3_reset(st2);
+    struct db_list all = {.limit = max_claims};
     jw_key(w, "claims");
     return write_page(db, st, &all, w, claim_row);
 }
+
+static int write_group(struct db *db, int64_t id, int64_t max_claims,
+                       struct jsonw *w);
 
 /*
  * group_body() runs other statements: fetch the page's ids first, then
@@ -591,13 +601,14 @@ int db_claim_groups_list(struct db *db, const struct db_group_query *q,
     jw_arr(w);
     rc = DB_OK;
     for (int64_t i = 0; i < page->written && rc == DB_OK; i++)
-        rc = db_claim_groups_get(db, ids[i], w);
+        rc = write_group(db, ids[i], GROUP_CLAIMS_LIST, w);
     jw_end(w);
     free(ids);
     return rc;
 }
 
-int db_claim_groups_get(struct db *db, int64_t id, struct jsonw *w)
+static int write_group(struct db *db, int64_t id, int64_t max_claims,
+                       struct jsonw *w)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT id, kind, label, status, "
                                    "source_count FROM claim_groups "
@@ -630,12 +641,17 @@ int db_claim_groups_get(struct db *db, int64_t id, struct jsonw *w)
     jw_str(w, status);
     jw_key(w, "source_count");
     jw_int(w, sources);
-    rc = group_body(db, gid, kind, w);
+    rc = group_body(db, gid, kind, max_claims, w);
     jw_end(w);
     free(kind);
     free(label);
     free(status);
     return rc;
+}
+
+int db_claim_groups_get(struct db *db, int64_t id, struct jsonw *w)
+{
+    return write_group(db, id, GROUP_CLAIMS_ONE, w);
 }
 
 /* --- timeline ------------------------------------------------------ */

@@ -236,27 +236,45 @@ int db_entity_add_alias(struct db *db, int64_t id, const char *alias)
 int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
                     int sign)
 {
+    /* ?1 entity, ?2 article. "m" is the article's mentions of the entity. */
+#define ARTICLE_MENTIONS                                                       \
+    "(SELECT count(*) FROM mentions WHERE article_id = ?2 AND entity_id = "    \
+    "?1)"
+#define ARTICLE_PUBLISHED "(SELECT published FROM articles WHERE id = ?2)"
     static const char *const add[] = {
-        "UPDATE entities SET mention_count = mention_count + (SELECT "
-        "count(*) FROM mentions WHERE article_id = ?2 AND entity_id = ?1), "
-        "article_count = article_count + 1 WHERE id = ?1",
-        "INSERT INTO entity_sources(entity_id, source_key, articles) VALUES "
-        "(?1, " SOURCE_KEY_OF_2 ", 1) ON CONFLICT DO UPDATE SET articles = "
-        "articles + 1",
+        "UPDATE entities SET mention_count = mention_count + " ARTICLE_MENTIONS
+        ", article_count = article_count + 1, "
+        "first_published = CASE WHEN first_published IS NULL "
+        "OR " ARTICLE_PUBLISHED " < first_published THEN " ARTICLE_PUBLISHED
+        " ELSE first_published END, last_published = CASE WHEN "
+        "last_published IS NULL OR " ARTICLE_PUBLISHED " > last_published "
+        "THEN " ARTICLE_PUBLISHED " ELSE last_published END WHERE id = ?1",
+        "INSERT INTO entity_sources(entity_id, source_key, source, articles, "
+        "mentions) VALUES (?1, " SOURCE_KEY_OF_2 ", (SELECT source FROM "
+        "articles WHERE id = ?2), 1, " ARTICLE_MENTIONS ") ON CONFLICT DO "
+        "UPDATE SET articles = articles + 1, mentions = mentions + "
+        "excluded.mentions",
     };
     static const char *const take[] = {
-        "UPDATE entities SET mention_count = mention_count - (SELECT "
-        "count(*) FROM mentions WHERE article_id = ?2 AND entity_id = ?1), "
-        "article_count = article_count - 1 WHERE id = ?1",
+        "UPDATE entities SET mention_count = mention_count - " ARTICLE_MENTIONS
+        ", article_count = article_count - 1 WHERE id = ?1",
         "UPDATE entity_aliases SET count = count - (SELECT count(*) FROM "
         "mentions m WHERE m.article_id = ?2 AND m.entity_id = ?1 AND m.text "
         "= entity_aliases.alias) WHERE entity_id = ?1",
         ("DELETE FROM entity_aliases WHERE entity_id = ?1 AND count <= 0 AND "
          "alias != (SELECT name FROM entities WHERE id = ?1)"),
-        "UPDATE entity_sources SET articles = articles - 1 WHERE entity_id = "
-        "?1 AND source_key = " SOURCE_KEY_OF_2,
+        "UPDATE entity_sources SET articles = articles - 1, mentions = "
+        "mentions - " ARTICLE_MENTIONS " WHERE entity_id = ?1 AND source_key "
+        "= " SOURCE_KEY_OF_2,
         "DELETE FROM entity_sources WHERE entity_id = ?1 AND articles <= 0",
+        /* Dates are recounted without this article (rare: deletes). */
+        "UPDATE entities SET (first_published, last_published) = (SELECT "
+        "min(a.published), max(a.published) FROM articles a WHERE a.id IN "
+        "(SELECT article_id FROM mentions WHERE entity_id = ?1 AND "
+        "article_id != ?2)) WHERE id = ?1",
     };
+#undef ARTICLE_MENTIONS
+#undef ARTICLE_PUBLISHED
     const char *const *steps = sign > 0 ? add : take;
     size_t n =
         sign > 0 ? sizeof(add) / sizeof(*add) : sizeof(take) / sizeof(*take);
@@ -277,6 +295,39 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
             return rc;
     }
     return DB_OK;
+}
+
+int db_entity_cooccur_add(struct db *db, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO entity_cooccur(entity_id, "
+                                   "other_id, count) VALUES (?1, ?2, 1), "
+                                   "(?2, ?1, 1) ON CONFLICT DO UPDATE SET "
+                                   "count = count + 1");
+
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    return step_done(db, st);
+}
+
+int db_entity_cooccur_untally(struct db *db, int64_t article_id)
+{
+    /* The pairs of this article's sentences, counted as they were added:
+     * once per sentence and ordered pair of distinct entities. */
+    static const char *const steps[] = {
+        "UPDATE entity_cooccur SET count = count - (SELECT count(*) FROM "
+        "(SELECT DISTINCT m1.sentence FROM mentions m1 JOIN mentions m2 ON "
+        "m2.article_id = m1.article_id AND m2.sentence = m1.sentence WHERE "
+        "m1.article_id = ?1 AND m1.entity_id = entity_cooccur.entity_id AND "
+        "m2.entity_id = entity_cooccur.other_id)) WHERE entity_id IN (SELECT "
+        "DISTINCT entity_id FROM mentions WHERE article_id = ?1)",
+        ("DELETE FROM entity_cooccur WHERE count <= 0 AND entity_id IN "
+         "(SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?1)"),
+    };
+
+    return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), &article_id,
+                        1);
 }
 
 int db_entities_prune(struct db *db, const int64_t *ids, size_t n)

@@ -39,6 +39,11 @@ int db_entity_add_alias(struct db *db, int64_t id, const char *alias);
  */
 int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
                     int sign);
+/* Count one more sentence naming entities @a and @b (a != b). */
+int db_entity_cooccur_add(struct db *db, int64_t a, int64_t b);
+/* Take an article's sentences out of the co-occurrence counts (before its
+ * mentions are deleted). */
+int db_entity_cooccur_untally(struct db *db, int64_t article_id);
 /* Delete the entities of @ids that no mention or claim uses any more. */
 int db_entities_prune(struct db *db, const int64_t *ids, size_t n);
 /* Distinct entity ids mentioned in an article (new array). */

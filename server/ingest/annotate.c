@@ -116,6 +116,32 @@ static int resolve_entity(struct db *db, const struct ex_entity *e, int64_t *id)
     return rc;
 }
 
+/* Count each pair of distinct entities named in the same sentence. */
+static int store_cooccurrence(struct db *db, const struct ex_result *r,
+                              const int64_t *ids)
+{
+    int64_t *seen = xmalloc((r->nmentions + 1) * sizeof(*seen));
+    int rc = DB_OK;
+
+    for (size_t i = 0; i < r->nmentions && rc == DB_OK;) {
+        uint32_t sentence = r->mentions[i].sentence;
+        size_t n = 0;
+        for (; i < r->nmentions && r->mentions[i].sentence == sentence; i++) {
+            int64_t id = ids[r->mentions[i].entity];
+            bool dup = false;
+            for (size_t k = 0; k < n && !dup; k++)
+                dup = seen[k] == id;
+            if (!dup)
+                seen[n++] = id;
+        }
+        for (size_t a = 0; a < n && rc == DB_OK; a++)
+            for (size_t b = a + 1; b < n && rc == DB_OK; b++)
+                rc = db_entity_cooccur_add(db, seen[a], seen[b]);
+    }
+    free(seen);
+    return rc;
+}
+
 int annotate_store(struct db *db, int64_t article_id, const char *body,
                    size_t len, const struct ex_result *r)
 {
@@ -201,6 +227,8 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
             rc = db_entity_tally(db, ids[i], article_id, +1);
     }
     if (rc == DB_OK)
+        rc = store_cooccurrence(db, r, ids);
+    if (rc == DB_OK)
         rc = consolidate_events(db, article_id, body, cp, r, timex_ids, ids);
     if (rc == DB_OK)
         rc = consolidate_claims(db, article_id, body, r, claim_ids);
@@ -225,6 +253,8 @@ int annotate_remove(struct db *db, int64_t article_id)
     /* Take the article's share out of the counts while its rows exist. */
     for (size_t i = 0; i < nentities && rc == DB_OK; i++)
         rc = db_entity_tally(db, entities[i], article_id, -1);
+    if (rc == DB_OK)
+        rc = db_entity_cooccur_untally(db, article_id);
     if (rc == DB_OK)
         rc = db_events_untally(db, article_id);
     if (rc == DB_OK)

@@ -849,6 +849,10 @@ static void test_reads(void)
     db_entity_tally(db, putin, 2, +1);
     db_entity_tally(db, scholz, 1, +1);
     db_entity_tally(db, elysee, 2, +1);
+    /* Sentence 0 of each article names both, as ingest records it. */
+    ok(db_entity_cooccur_add(db, putin, scholz) == DB_OK &&
+           db_entity_cooccur_add(db, putin, elysee) == DB_OK,
+       "co-occurrences are counted");
     int64_t all[] = {putin, scholz, elysee, nato};
     db_entities_prune(db, all, 4);
     ok(db_entities_exists(db, nato) == DB_NOT_FOUND,
@@ -1538,8 +1542,12 @@ static void test_deadline(void)
            "a list past its deadline is DB_TIMEOUT");
     ok(s.n < 5000, "and stopped early (%zu rows)", s.n);
     int64_t n;
-    is_int(db_articles_count(db, &q, 1000000, &n), DB_TIMEOUT,
-           "a count past its deadline too");
+    /* A filtered count walks rows; an unfiltered one is a single b-tree
+     * count that needs no deadline. */
+    struct db_article_query filtered = q;
+    filtered.since = "1900-01-01";
+    is_int(db_articles_count(db, &filtered, 1000000, &n), DB_TIMEOUT,
+           "a filtered count past its deadline too");
     db_set_deadline(db, 0);
     memset(&s, 0, sizeof(s));
     is_int(db_articles_list(db, &q, collect, &s), DB_OK,
