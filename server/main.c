@@ -446,6 +446,7 @@ static int cmd_serve(int argc, char **argv)
     log_info("stopped");
     rc = 0;
 out_db:
+    api_shutdown();
     db_pool_shutdown();
 out:
     ex_resources_free(res);

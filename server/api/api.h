@@ -35,6 +35,13 @@ struct api_state {
 };
 
 void api_init(const struct api_state *state);
+/* Stop what api_init started (before the database pool goes). */
+void api_shutdown(void);
+
+/* The corpus generation (see api_util.c); -1 before it is known. */
+int64_t api_generation(void);
+/* Read it again now (after a write by this server). */
+void api_generation_refresh(void);
 const struct api_state *api_state(void);
 
 /* The route table (NULL-pattern terminated). */

@@ -5,6 +5,9 @@
 #include "api/api.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +16,58 @@
 
 static struct api_state state;
 
+/*
+ * The corpus generation as the handlers see it: refreshed every
+ * GENERATION_POLL_MS by one thread (so a write by another process, such
+ * as `dossier ingest`, shows within that time), and at once after this
+ * server's own writes. Caches key on it.
+ */
+#define GENERATION_POLL_MS 50
+
+static atomic_llong generation = -1;
+static atomic_bool poller_stop;
+static pthread_t poller;
+static bool poller_running;
+
+void api_generation_refresh(void)
+{
+    struct db *db = db_pool_get();
+    int64_t g = db ? db_generation(db) : -1;
+
+    if (g >= 0)
+        atomic_store(&generation, g);
+}
+
+int64_t api_generation(void)
+{
+    return atomic_load(&generation);
+}
+
+static void *poll_generation(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&poller_stop)) {
+        api_generation_refresh();
+        nanosleep(&(struct timespec){0, GENERATION_POLL_MS * 1000000L}, NULL);
+    }
+    return NULL;
+}
+
 void api_init(const struct api_state *s)
 {
     state = *s;
+    api_generation_refresh();
+    atomic_store(&poller_stop, false);
+    poller_running = pthread_create(&poller, NULL, poll_generation, NULL) == 0;
+}
+
+void api_shutdown(void)
+{
+    if (!poller_running)
+        return;
+    atomic_store(&poller_stop, true);
+    pthread_join(poller, NULL);
+    poller_running = false;
 }
 
 const struct api_state *api_state(void)
