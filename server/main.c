@@ -424,6 +424,7 @@ static int cmd_serve(int argc, char **argv)
         .routes = api_routes,
         .embedded_static = embed_static,
         .before_request = api_before_request,
+        .after_request = api_after_request,
         .metrics_extra = api_metrics_extra,
     };
     server = http_server_start(&hopt, err, sizeof(err));

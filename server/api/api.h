@@ -47,8 +47,13 @@ const struct api_state *api_state(void);
 /* The route table (NULL-pattern terminated). */
 extern const struct http_route api_routes[];
 
-/* Called before each handler: sets this thread's query deadline. */
-void api_before_request(struct http_request *req);
+/*
+ * Around each handler (cache.c): sets this thread's query deadline, and
+ * answers a GET from the response cache when the corpus is unchanged;
+ * after the handler, keeps a 200 for next time.
+ */
+int api_before_request(struct http_request *req, struct http_response *res);
+void api_after_request(struct http_request *req, struct http_response *res);
 /* Extra /metrics lines (article count). */
 void api_metrics_extra(struct buf *out);
 

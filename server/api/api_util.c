@@ -75,14 +75,6 @@ const struct api_state *api_state(void)
     return &state;
 }
 
-void api_before_request(struct http_request *req)
-{
-    struct db *db = db_pool_get();
-
-    if (db)
-        db_set_deadline(db, req->config->query_timeout_ms);
-}
-
 void api_metrics_extra(struct buf *out)
 {
     struct db *db = db_pool_get();

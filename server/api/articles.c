@@ -3,7 +3,6 @@
  */
 #include "api/api.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,55 +209,8 @@ static int write_article(void *p, const struct db_article *a)
     return 0;
 }
 
-/*
- * Rendered articles, per worker thread (no locking): a direct-mapped cache
- * keyed by (id, corpus generation). An article's JSON only changes when
- * the corpus does, so a slot is good while the generation is.
- */
-#define ARTICLE_CACHE_SLOTS     2048
-#define ARTICLE_CACHE_MAX_BYTES (64 * 1024)
-
-struct cached_article {
-    int64_t id, generation;
-    char *json;
-    size_t len;
-};
-
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-
-/* A worker thread's cache goes with the thread. */
-static void cache_free(void *p)
-{
-    struct cached_article *cache = p;
-
-    for (size_t i = 0; i < ARTICLE_CACHE_SLOTS; i++)
-        free(cache[i].json);
-    free(cache);
-}
-
-static void cache_key_create(void)
-{
-    pthread_key_create(&cache_key, cache_free);
-}
-
-static struct cached_article *cache_slot(int64_t id)
-{
-    struct cached_article *cache;
-
-    pthread_once(&cache_once, cache_key_create);
-    cache = pthread_getspecific(cache_key);
-    if (!cache) {
-        cache = xcalloc(ARTICLE_CACHE_SLOTS, sizeof(*cache));
-        pthread_setspecific(cache_key, cache);
-    }
-    return &cache[(uint64_t)id % ARTICLE_CACHE_SLOTS];
-}
-
 int api_articles_get(struct http_request *req, struct http_response *res)
 {
-    int64_t generation = api_generation();
-    struct cached_article *slot;
     struct jsonw w;
     struct db *db;
     int64_t id;
@@ -267,12 +219,6 @@ int api_articles_get(struct http_request *req, struct http_response *res)
     if (api_path_id(req, 3, &id) < 0)
         return http_error(res, HTTP_NOT_FOUND, "not_found", NULL,
                           "no such article: %s", req->segments[3]);
-    slot = cache_slot(id);
-    if (generation >= 0 && slot->json && slot->id == id &&
-        slot->generation == generation) {
-        buf_append(&res->body, slot->json, slot->len);
-        return http_json(res, HTTP_OK);
-    }
     if (!(db = api_db(res)))
         return res->status;
     jw_init(&w, &res->body);
@@ -282,13 +228,6 @@ int api_articles_get(struct http_request *req, struct http_response *res)
                           "no article %lld", (long long)id);
     if (rc != DB_OK)
         return api_db_error(res, rc);
-    if (generation >= 0 && res->body.len <= ARTICLE_CACHE_MAX_BYTES) {
-        free(slot->json);
-        slot->json = xstrndup(res->body.data, res->body.len);
-        slot->len = res->body.len;
-        slot->id = id;
-        slot->generation = generation;
-    }
     return http_json(res, HTTP_OK);
 }
 

@@ -146,8 +146,14 @@ struct http_server_options {
     const struct config *config;     /* borrowed; outlives the server */
     const struct http_route *routes; /* NULL-pattern terminated */
     const struct embed_file *embedded_static;
-    /* Called on every worker thread before a handler; may be NULL. */
-    void (*before_request)(struct http_request *req);
+    /*
+     * Called on the worker thread before a handler. A non-zero return is
+     * the status of a response it wrote itself: the handler is skipped.
+     * May be NULL.
+     */
+    int (*before_request)(struct http_request *req, struct http_response *res);
+    /* Called with the handler's response; may be NULL. */
+    void (*after_request)(struct http_request *req, struct http_response *res);
     /* Extra Prometheus lines for /metrics (e.g. article count). */
     void (*metrics_extra)(struct buf *out);
 };

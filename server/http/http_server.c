@@ -299,9 +299,14 @@ static int dispatch_api(struct http_server *s, struct request_ctx *ctx)
         }
         if (check_params(req, res, r))
             return res->status;
-        if (s->opt.before_request)
-            s->opt.before_request(req);
-        return handler(req, res);
+        int status =
+            s->opt.before_request ? s->opt.before_request(req, res) : 0;
+        if (status)
+            return status;
+        status = handler(req, res);
+        if (s->opt.after_request)
+            s->opt.after_request(req, res);
+        return status;
     }
     return http_error(res, HTTP_NOT_FOUND, "not_found", NULL,
                       "no such endpoint: %s", req->path);
