@@ -32,6 +32,18 @@ static int step_done(struct db *db, sqlite3_stmt *st)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
 }
 
+/* Run a write statement with ?1 = @a and ?2 = @b. */
+static int exec_ids(struct db *db, const char *sql, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    return step_done(db, st);
+}
+
 /* --- ids of one article's rows ------------------------------------- */
 
 static int collect_ids(struct db *db, const char *sql, int64_t article_id,
@@ -299,16 +311,11 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
 
 int db_entity_cooccur_add(struct db *db, int64_t a, int64_t b)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO entity_cooccur(entity_id, "
-                                   "other_id, count) VALUES (?1, ?2, 1), "
-                                   "(?2, ?1, 1) ON CONFLICT DO UPDATE SET "
-                                   "count = count + 1");
-
-    if (!st)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    return step_done(db, st);
+    return exec_ids(db,
+                    "INSERT INTO entity_cooccur(entity_id, other_id, count) "
+                    "VALUES (?1, ?2, 1), (?2, ?1, 1) ON CONFLICT DO UPDATE "
+                    "SET count = count + 1",
+                    a, b);
 }
 
 int db_entity_cooccur_untally(struct db *db, int64_t article_id)
@@ -461,14 +468,10 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
 
 int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO claim_entities("
-                                   "claim_id, entity_id) VALUES (?, ?)");
-
-    if (!st)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, claim_id);
-    sqlite3_bind_int64(st, 2, entity_id);
-    return step_done(db, st);
+    return exec_ids(db,
+                    "INSERT OR IGNORE INTO claim_entities(claim_id, "
+                    "entity_id) VALUES (?1, ?2)",
+                    claim_id, entity_id);
 }
 
 int db_annotations_clear(struct db *db, int64_t article_id)
@@ -774,12 +777,7 @@ int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id)
     };
 
     for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
-        sqlite3_stmt *st = db_stmt(db, steps[i]);
-        if (!st)
-            return DB_ERROR;
-        sqlite3_bind_int64(st, 1, claim_id);
-        sqlite3_bind_int64(st, 2, group_id);
-        int rc = step_done(db, st);
+        int rc = exec_ids(db, steps[i], claim_id, group_id);
         if (rc != DB_OK)
             return rc;
     }
