@@ -129,7 +129,8 @@ CREATE TABLE events (
     end_day      TEXT NOT NULL,       -- end_day), YYYY-MM-DD
     source_count INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX events_date ON events(date, id);
+-- Consolidation looks events up by date, best first.
+CREATE INDEX events_date ON events(date, source_count DESC, id);
 CREATE INDEX events_first_day ON events(first_day, id);
 
 CREATE TABLE timexes (

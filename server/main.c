@@ -269,6 +269,7 @@ static int cmd_ingest(int argc, char **argv)
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    db_tune_for_bulk_writes(db);
     in.db = db;
     in.resources = ex_resources_new(embed_data);
     defaults.source = o.source;

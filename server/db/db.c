@@ -356,6 +356,11 @@ int db_snapshot(struct db *db, const char *path)
     return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
+void db_tune_for_bulk_writes(struct db *db)
+{
+    db_exec(db, "PRAGMA wal_autocheckpoint = 10000");
+}
+
 int db_begin(struct db *db)
 {
     return db_exec(db, "BEGIN IMMEDIATE");
