@@ -284,6 +284,12 @@ def main():
                 print("run_http: %s: %s" % (name, e), file=sys.stderr)
                 size, single_ms = None, None
             r = wrk(url, args, script)
+            if server.poll() is not None:
+                with open(os.path.join(tmp, "serve.log")) as f:
+                    tail = f.read()[-2000:]
+                raise SystemExit("run_http: dossier exited with %s during %r; "
+                                 "its log ends with:\n%s" %
+                                 (server.returncode, name, tail))
             settle(base)
             r["name"] = name
             r["bytes"] = size
