@@ -23,7 +23,6 @@ static const char sort_letters[] = "rdai";
 static void write_lead(struct jsonw *w, const char *body, size_t len)
 {
     size_t i = 0, words = 0;
-    struct buf *b = w->b;
 
     while (i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\t'))
         i++;
@@ -46,12 +45,11 @@ static void write_lead(struct jsonw *w, const char *body, size_t len)
     if (words >= SNIPPET_WORDS && end < len)
         buf_puts(&tmp, "…");
     jw_strn(w, tmp.data ? tmp.data : "", tmp.len);
-    (void)b;
     buf_release(&tmp);
 }
 
-/* Article list item fields shared by every list of articles. */
-void api_article_fields(struct jsonw *w, const struct db_article *a)
+/* The fields every article object starts with. */
+static void article_head(struct jsonw *w, const struct db_article *a)
 {
     jw_key(w, "id");
     jw_int(w, a->id);
@@ -65,6 +63,12 @@ void api_article_fields(struct jsonw *w, const struct db_article *a)
     jw_str(w, a->url);
     jw_key(w, "word_count");
     jw_int(w, a->word_count);
+}
+
+/* Article list item fields shared by every list of articles. */
+void api_article_fields(struct jsonw *w, const struct db_article *a)
+{
+    article_head(w, a);
     if (a->has_score) {
         jw_key(w, "score");
         jw_double(w, a->score);
@@ -187,18 +191,7 @@ static int write_article(void *p, const struct db_article *a)
     struct jsonw *w = p;
 
     jw_obj(w);
-    jw_key(w, "id");
-    jw_int(w, a->id);
-    jw_key(w, "title");
-    jw_str(w, a->title);
-    jw_key(w, "source");
-    jw_str(w, a->source);
-    jw_key(w, "published");
-    jw_str(w, a->published);
-    jw_key(w, "url");
-    jw_str(w, a->url);
-    jw_key(w, "word_count");
-    jw_int(w, a->word_count);
+    article_head(w, a);
     jw_key(w, "body");
     jw_strn(w, a->body, a->body_len);
     jw_key(w, "ingested_at");

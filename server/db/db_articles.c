@@ -142,6 +142,20 @@ static const char *from_clause(const struct db_article_query *q)
                     : " FROM articles a";
 }
 
+void db_article_list_row(sqlite3_stmt *st, struct db_article *a)
+{
+    *a = (struct db_article){
+        .id = sqlite3_column_int64(st, 0),
+        .title = db_col_text(st, 1),
+        .source = db_col_text(st, 2),
+        .published = db_col_text(st, 3),
+        .url = db_col_text(st, 4),
+        .word_count = sqlite3_column_int64(st, 5),
+        .body = db_col_text(st, 6),
+        .body_len = (size_t)sqlite3_column_bytes(st, 6),
+    };
+}
+
 int db_articles_list(struct db *db, const struct db_article_query *q,
                      db_article_cb cb, void *ctx)
 {
@@ -150,8 +164,7 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
     char until_next[11];
     int rc;
 
-    db_query_init(&dq, "SELECT a.id, a.title, a.source, a.published, a.url, "
-                       "a.word_count, substr(a.body, 1, 600)");
+    db_query_init(&dq, "SELECT " DB_ARTICLE_LIST_COLUMNS);
     if (q->match)
         db_query_sql(&dq, ", -articles_fts.rank, snippet(articles_fts, 1, "
                           "char(2), char(3), '…', 40)");
@@ -198,20 +211,12 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
     if (!st)
         return DB_ERROR;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct db_article a = {
-            .id = sqlite3_column_int64(st, 0),
-            .title = db_col_text(st, 1),
-            .source = db_col_text(st, 2),
-            .published = db_col_text(st, 3),
-            .url = db_col_text(st, 4),
-            .word_count = sqlite3_column_int64(st, 5),
-            .body = db_col_text(st, 6),
-            .body_len = (size_t)sqlite3_column_bytes(st, 6),
-        };
+        struct db_article a;
+        db_article_list_row(st, &a);
         if (q->match) {
             a.has_score = true;
-            a.score = sqlite3_column_double(st, 7);
-            a.snippet = db_col_text(st, 8);
+            a.score = sqlite3_column_double(st, DB_ARTICLE_LIST_NCOLUMNS);
+            a.snippet = db_col_text(st, DB_ARTICLE_LIST_NCOLUMNS + 1);
         }
         if (cb(ctx, &a))
             break;

@@ -12,7 +12,7 @@
 #define DB_STMT_CACHE 128
 
 struct db_stmt_slot {
-    uint64_t hash;            /* of sql, checked before comparing it */
+    uint64_t hash; /* of sql, checked before comparing it */
     char *sql;
     sqlite3_stmt *stmt;
     uint64_t last_used;
@@ -40,6 +40,19 @@ int db_status_of(struct db *db, int rc);
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text, or NULL for SQL NULL (borrowed until the next step). */
 const char *db_col_text(sqlite3_stmt *st, int i);
+
+/*
+ * The columns of an article list item, in the order db_article_list_row()
+ * reads them; a query may add columns after them.
+ */
+#define DB_ARTICLE_LIST_COLUMNS                                                \
+    "a.id, a.title, a.source, a.published, a.url, a.word_count, "              \
+    "substr(a.body, 1, 600)"
+#define DB_ARTICLE_LIST_NCOLUMNS 7
+
+struct db_article;
+/* The row of @st as a list item (strings borrowed until the next step). */
+void db_article_list_row(sqlite3_stmt *st, struct db_article *a);
 
 /* Run @sql with no result rows. */
 int db_exec(struct db *db, const char *sql);

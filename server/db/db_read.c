@@ -273,8 +273,7 @@ int db_entities_articles(struct db *db, int64_t id, bool by_published,
     sqlite3_stmt *st;
     int rc;
 
-    db_query_init(&dq, "SELECT a.id, a.title, a.source, a.published, a.url, "
-                       "a.word_count, substr(a.body, 1, 600), m.n FROM "
+    db_query_init(&dq, "SELECT " DB_ARTICLE_LIST_COLUMNS ", m.n FROM "
                        "(SELECT article_id, count(*) AS n FROM mentions "
                        "WHERE entity_id = ");
     db_query_int(&dq, id);
@@ -295,17 +294,9 @@ int db_entities_articles(struct db *db, int64_t id, bool by_published,
             page->more = true;
             break;
         }
-        struct db_article a = {
-            .id = sqlite3_column_int64(st, 0),
-            .title = db_col_text(st, 1),
-            .source = db_col_text(st, 2),
-            .published = db_col_text(st, 3),
-            .url = db_col_text(st, 4),
-            .word_count = sqlite3_column_int64(st, 5),
-            .body = db_col_text(st, 6),
-            .body_len = (size_t)sqlite3_column_bytes(st, 6),
-            .mention_count = sqlite3_column_int64(st, 7),
-        };
+        struct db_article a;
+        db_article_list_row(st, &a);
+        a.mention_count = sqlite3_column_int64(st, DB_ARTICLE_LIST_NCOLUMNS);
         cb(ctx, &a);
         page->written++;
     }

@@ -104,26 +104,33 @@ int db_entity_find(struct db *db, const char *key, int64_t *id)
     return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
 }
 
-/* The canonical name is searchable like any alias, even before a mention
- * uses it (count 0). */
-static int name_as_alias(struct db *db, int64_t id, const char *name)
+/* Run an entity_aliases write @sql: ?1 entity, ?2 alias, ?3 its fold. */
+static int put_alias(struct db *db, const char *sql, int64_t id,
+                     const char *alias)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO entity_aliases("
-                                   "entity_id, alias, norm, count) VALUES "
-                                   "(?, ?, ?, 0)");
-    char *norm = utf8_fold(name);
+    sqlite3_stmt *st = db_stmt(db, sql);
+    char *norm;
     int rc;
 
-    if (!st) {
-        free(norm);
+    if (!st)
         return DB_ERROR;
-    }
+    norm = utf8_fold(alias);
     sqlite3_bind_int64(st, 1, id);
-    db_bind_text(st, 2, name);
+    db_bind_text(st, 2, alias);
     db_bind_text(st, 3, norm);
     rc = step_done(db, st);
     free(norm);
     return rc;
+}
+
+/* The canonical name is searchable like any alias, even before a mention
+ * uses it (count 0). */
+static int name_as_alias(struct db *db, int64_t id, const char *name)
+{
+    return put_alias(db,
+                     "INSERT OR IGNORE INTO entity_aliases(entity_id, alias, "
+                     "norm, count) VALUES (?1, ?2, ?3, 0)",
+                     id, name);
 }
 
 int db_entity_name(struct db *db, int64_t id, char **name)
@@ -226,23 +233,11 @@ int db_entity_offer_name(struct db *db, int64_t id, const char *name,
 
 int db_entity_add_alias(struct db *db, int64_t id, const char *alias)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO entity_aliases(entity_id, "
-                                   "alias, norm, count) VALUES (?, ?, ?, 1) "
-                                   "ON CONFLICT(entity_id, alias) DO UPDATE "
-                                   "SET count = count + 1");
-    char *norm = utf8_fold(alias);
-    int rc;
-
-    if (!st) {
-        free(norm);
-        return DB_ERROR;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    db_bind_text(st, 2, alias);
-    db_bind_text(st, 3, norm);
-    rc = step_done(db, st);
-    free(norm);
-    return rc;
+    return put_alias(db,
+                     "INSERT INTO entity_aliases(entity_id, alias, norm, "
+                     "count) VALUES (?1, ?2, ?3, 1) ON CONFLICT(entity_id, "
+                     "alias) DO UPDATE SET count = count + 1",
+                     id, alias);
 }
 
 int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,

@@ -154,27 +154,17 @@ static json_t *parse_post(const char *body, size_t len, bool ndjson, char *err,
         return all;
     }
     all = json_array();
-    size_t start = 0, line = 0;
-    while (start < len) {
-        const char *nl = memchr(body + start, '\n', len - start);
-        size_t end = nl ? (size_t)(nl - body) : len;
-        line++;
-        size_t s = start;
-        while (s < end && strchr(" \t\r", body[s]))
-            s++;
-        if (s < end) {
-            json_t *v =
-                json_loadb(body + s, end - s, JSON_REJECT_DUPLICATES, &je);
-            if (!v) {
-                snprintf(err, errlen,
-                         "line %zu is not valid JSON: %s (column %d)", line,
-                         je.text, je.column);
-                json_decref(all);
-                return NULL;
-            }
-            json_array_append_new(all, v);
+    size_t pos = 0, lineno = 0, n;
+    const char *line;
+    while (ingest_next_line(body, len, &pos, &lineno, &line, &n)) {
+        json_t *v = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
+        if (!v) {
+            snprintf(err, errlen, "line %zu is not valid JSON: %s (column %d)",
+                     lineno, je.text, je.column);
+            json_decref(all);
+            return NULL;
         }
-        start = end + 1;
+        json_array_append_new(all, v);
     }
     return all;
 }

@@ -8,6 +8,14 @@
 
 #define INGEST_MAX_BODY (4 << 20)
 
+/*
+ * ingest_next_line - the next non-blank line of @data[*@pos..len): on
+ * true, *@line / *@n hold it without its leading spaces, tabs and CRs;
+ * *@lineno counts every line passed (blank ones too), for messages.
+ */
+bool ingest_next_line(const char *data, size_t len, size_t *pos, size_t *lineno,
+                      const char **line, size_t *n);
+
 /* Validate and normalise in place; -1 with @err for a bad article. */
 int ingest_article_normalise(struct ingest_article *a, char *err,
                              size_t errlen);

@@ -107,34 +107,47 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     return data;
 }
 
+bool ingest_next_line(const char *data, size_t len, size_t *pos, size_t *lineno,
+                      const char **line, size_t *n)
+{
+    while (*pos < len) {
+        const char *nl = memchr(data + *pos, '\n', len - *pos);
+        size_t end = nl ? (size_t)(nl - data) : len, s = *pos;
+        (*lineno)++;
+        *pos = end + 1;
+        while (s < end &&
+               (data[s] == ' ' || data[s] == '\t' || data[s] == '\r'))
+            s++;
+        if (s < end) {
+            *line = data + s;
+            *n = end - s;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* NDJSON: one article per non-blank line. */
 static void read_lines(struct reader *r, const char *data, size_t len,
                        const char *name)
 {
-    size_t start = 0, line = 0;
+    size_t pos = 0, lineno = 0, n;
+    const char *line;
 
-    while (start < len && !r->db_failure) {
-        const char *nl = memchr(data + start, '\n', len - start);
-        size_t end = nl ? (size_t)(nl - data) : len;
+    while (!r->db_failure &&
+           ingest_next_line(data, len, &pos, &lineno, &line, &n)) {
         char where[512];
         json_error_t je;
-        line++;
-        snprintf(where, sizeof(where), "%s:%zu", name, line);
-        size_t s = start;
-        while (s < end && strchr(" \t\r", data[s]))
-            s++;
-        if (s < end) {
-            json_t *v = json_loadb(data + s, end - s, 0, &je);
-            if (!v) {
-                char msg[256];
-                snprintf(msg, sizeof(msg), "not valid JSON: %s", je.text);
-                input_error(r, where, msg);
-            } else {
-                store_json(r, v, where);
-                json_decref(v);
-            }
+        json_t *v = json_loadb(line, n, 0, &je);
+        snprintf(where, sizeof(where), "%s:%zu", name, lineno);
+        if (!v) {
+            char msg[256];
+            snprintf(msg, sizeof(msg), "not valid JSON: %s", je.text);
+            input_error(r, where, msg);
+            continue;
         }
-        start = end + 1;
+        store_json(r, v, where);
+        json_decref(v);
     }
 }
 
@@ -211,6 +224,27 @@ struct manifest {
     size_t n, cap;
 };
 
+/* Add the entries of manifest text @data (named @name in errors) to @m. */
+static void manifest_parse(struct reader *r, const char *name, const char *data,
+                           size_t len, struct manifest *m)
+{
+    size_t pos = 0, lineno = 0, n;
+    const char *line;
+    char err[256];
+
+    while (ingest_next_line(data, len, &pos, &lineno, &line, &n)) {
+        struct ingest_manifest_entry e;
+        if (ingest_manifest_parse_line(line, n, &e, err, sizeof(err)) < 0) {
+            char where[4200];
+            snprintf(where, sizeof(where), "%s:%zu", name, lineno);
+            input_error(r, where, err);
+            continue;
+        }
+        m->entries = xgrow(m->entries, sizeof(*m->entries), m->n + 1, &m->cap);
+        m->entries[m->n++] = e;
+    }
+}
+
 static void manifest_load(struct reader *r, const char *dir, struct manifest *m)
 {
     char path[4096], err[256];
@@ -226,26 +260,7 @@ static void manifest_load(struct reader *r, const char *dir, struct manifest *m)
         input_error(r, path, err);
         return;
     }
-    size_t start = 0, line = 0;
-    while (start < len) {
-        const char *nl = memchr(data + start, '\n', len - start);
-        size_t end = nl ? (size_t)(nl - data) : len;
-        line++;
-        if (strspn(data + start, " \t\r") < end - start) {
-            struct ingest_manifest_entry e;
-            if (ingest_manifest_parse_line(data + start, end - start, &e, err,
-                                           sizeof(err)) < 0) {
-                char where[4200];
-                snprintf(where, sizeof(where), "%s:%zu", path, line);
-                input_error(r, where, err);
-            } else {
-                m->entries =
-                    xgrow(m->entries, sizeof(*m->entries), m->n + 1, &m->cap);
-                m->entries[m->n++] = e;
-            }
-        }
-        start = end + 1;
-    }
+    manifest_parse(r, path, data, len, m);
     free(data);
 }
 
@@ -444,18 +459,9 @@ int ingest_sample(struct ingest *in, struct ingest_counts *counts)
     struct reader r = {in, &none, counts, NULL, NULL, 0};
     struct manifest m = {0};
     const struct embed_file *mf = embed_find(embed_sample, "manifest.jsonl");
-    char err[256];
 
-    for (const char *p = mf ? (const char *)mf->data : ""; *p;) {
-        size_t len = strcspn(p, "\n");
-        struct ingest_manifest_entry e;
-        if (len &&
-            ingest_manifest_parse_line(p, len, &e, err, sizeof(err)) == 0) {
-            m.entries = xgrow(m.entries, sizeof(*m.entries), m.n + 1, &m.cap);
-            m.entries[m.n++] = e;
-        }
-        p += len + (p[len] == '\n');
-    }
+    if (mf)
+        manifest_parse(&r, mf->name, (const char *)mf->data, mf->len, &m);
     for (const struct embed_file *f = embed_sample; f->name; f++)
         if (has_ext(f->name, ".txt"))
             read_txt(&r, f->name, (const char *)f->data, f->len, &m);
