@@ -252,7 +252,7 @@ static int cmd_ingest(int argc, char **argv)
     struct ingest_counts counts = {0};
     struct progress pr = {isatty(2), {0, 0}};
     struct timespec t0;
-    struct ingest in;
+    struct ingest in = {.batch = INGEST_BULK_BATCH};
     struct db *db;
     char err[512];
     int rc = parse_args(argc, argv, false, &o);
@@ -342,14 +342,15 @@ static const struct ex_resources *serve_resources;
 static int api_create(struct db *db, const char *body, size_t len, bool ndjson,
                       struct jsonw *w, char *err, size_t errlen)
 {
-    struct ingest in = {db, serve_resources};
+    struct ingest in = {
+        .db = db, .resources = serve_resources, .batch = INGEST_BULK_BATCH};
 
     return ingest_post(&in, body, len, ndjson, w, err, errlen);
 }
 
 static int api_delete(struct db *db, int64_t id)
 {
-    struct ingest in = {db, serve_resources};
+    struct ingest in = {.db = db, .resources = serve_resources};
 
     return ingest_delete(&in, id);
 }
@@ -372,7 +373,7 @@ static int prepare_database(struct options *o, char *err, size_t errlen)
     if (db_open(o->cfg.db_path, DB_OPEN_CREATE, &db, err, errlen) != DB_OK)
         return -1;
     if (fresh && !o->db_given && !o->config_file) {
-        struct ingest in = {db, serve_resources};
+        struct ingest in = {.db = db, .resources = serve_resources};
         struct ingest_counts counts = {0};
         if (ingest_sample(&in, &counts) != DB_OK) {
             snprintf(err, errlen, "cannot load the sample corpus: %s",

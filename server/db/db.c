@@ -377,6 +377,29 @@ void db_rollback(struct db *db)
         db_exec(db, "ROLLBACK");
 }
 
+bool db_in_transaction(struct db *db)
+{
+    return !sqlite3_get_autocommit(db->conn);
+}
+
+int db_savepoint(struct db *db)
+{
+    return db_exec(db, "SAVEPOINT item");
+}
+
+int db_savepoint_release(struct db *db)
+{
+    return db_exec(db, "RELEASE item");
+}
+
+void db_savepoint_rollback(struct db *db)
+{
+    /* After some errors SQLite has already rolled the whole transaction
+     * back; then there is no savepoint left to return to. */
+    if (!sqlite3_get_autocommit(db->conn))
+        db_exec(db, "ROLLBACK TO item; RELEASE item");
+}
+
 int db_bump_generation(struct db *db)
 {
     return db_exec(db, "UPDATE corpus_state SET generation = generation + 1");

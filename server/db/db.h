@@ -59,6 +59,16 @@ void db_tune_for_bulk_writes(struct db *db);
 int db_begin(struct db *db); /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* Whether a transaction is open on @db. */
+bool db_in_transaction(struct db *db);
+/*
+ * One item of a larger transaction: db_savepoint, then either
+ * db_savepoint_release (kept, committed with the transaction) or
+ * db_savepoint_rollback (undone, the rest of the transaction kept).
+ */
+int db_savepoint(struct db *db);
+int db_savepoint_release(struct db *db);
+void db_savepoint_rollback(struct db *db);
 
 /*
  * db_snapshot - write a consistent, compacted copy of the database to

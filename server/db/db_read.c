@@ -664,7 +664,10 @@ static int event_body(struct db *db, int64_t eid, struct jsonw *w)
         return rc;
 
     st = db_stmt(db, "SELECT em.article_id AS article_id, a.source AS "
-                     "source, em.text AS text, t.text AS timex, "
+                     "source, substr(a.body, em.sentence_start + 1, "
+                     "em.sentence_end - em.sentence_start) AS text, "
+                     "substr(a.body, t.start + 1, t.\"end\" - t.start) AS "
+                     "timex, "
                      "em.sentence_start AS start, em.sentence_end AS "
                      "\"end\", t.start AS timex_start, t.\"end\" AS "
                      "timex_end FROM event_mentions em JOIN articles a ON "
@@ -803,16 +806,22 @@ int db_annotations_get(struct db *db, int64_t article_id, struct jsonw *w)
     jw_key(w, "article_id");
     jw_int(w, article_id);
 
-    st = db_stmt(db, "SELECT start, \"end\", text, type, entity_id FROM "
-                     "mentions WHERE article_id = ? ORDER BY start");
+    st = db_stmt(db, "SELECT m.start AS start, m.\"end\" AS \"end\", "
+                     "substr(a.body, m.start + 1, m.\"end\" - m.start) AS "
+                     "text, m.type AS type, m.entity_id AS entity_id FROM "
+                     "mentions m JOIN articles a ON a.id = m.article_id "
+                     "WHERE m.article_id = ? ORDER BY m.start");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, article_id);
     if ((rc = write_rows(db, st, w, "entities")) != DB_OK)
         return rc;
 
-    st = db_stmt(db, "SELECT start, \"end\", text, type, value, event_id "
-                     "FROM timexes WHERE article_id = ? ORDER BY start");
+    st = db_stmt(db, "SELECT t.start AS start, t.\"end\" AS \"end\", "
+                     "substr(a.body, t.start + 1, t.\"end\" - t.start) AS "
+                     "text, t.type AS type, t.value AS value, t.event_id AS "
+                     "event_id FROM timexes t JOIN articles a ON a.id = "
+                     "t.article_id WHERE t.article_id = ? ORDER BY t.start");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, article_id);

@@ -19,9 +19,21 @@
     "(SELECT coalesce(source, '#' || id) FROM articles WHERE id = ?2)"
 
 /* Fixed numbers of bound slots keep each query one cached statement. */
-#define CANDIDATE_HASHES    8
-#define CANDIDATES_PER_HASH "64"
-#define EVENT_ENTITIES      32
+#define EVENT_ENTITIES 32
+
+/*
+ * A claim's sketch in claim_sketch: its lowest hashes (SKETCH_LOW, fewer
+ * for a number, whose words only need a real share) and its highest
+ * SKETCH_HIGH (a number's entities). Must match
+ * schema/0003_claim_sketch.sql, whose trigger deletes these rows.
+ */
+#define SKETCH_LOW        8
+#define SKETCH_LOW_NUMBER 3
+#define SKETCH_HIGH       4
+/* Recent claims one probed hash contributes, and hashes probed at most. */
+#define SKETCH_PER_HASH   "32"
+#define SKETCH_PER_HASH_N 32
+#define SKETCH_PROBES     128
 
 /* Step a write statement once; DB_OK or the mapped error. */
 static int step_done(struct db *db, sqlite3_stmt *st)
@@ -266,8 +278,10 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
         "UPDATE entities SET mention_count = mention_count - " ARTICLE_MENTIONS
         ", article_count = article_count - 1 WHERE id = ?1",
         "UPDATE entity_aliases SET count = count - (SELECT count(*) FROM "
-        "mentions m WHERE m.article_id = ?2 AND m.entity_id = ?1 AND m.text "
-        "= entity_aliases.alias) WHERE entity_id = ?1",
+        "mentions m JOIN articles a ON a.id = m.article_id WHERE "
+        "m.article_id = ?2 AND m.entity_id = ?1 AND substr(a.body, m.start "
+        "+ 1, m.\"end\" - m.start) = entity_aliases.alias) WHERE entity_id "
+        "= ?1",
         ("DELETE FROM entity_aliases WHERE entity_id = ?1 AND count <= 0 AND "
          "alias != (SELECT name FROM entities WHERE id = ?1)"),
         "UPDATE entity_sources SET articles = articles - 1, mentions = "
@@ -372,7 +386,7 @@ int db_mention_insert(struct db *db, const struct db_mention_row *m)
 {
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO mentions(article_id, "
                                    "entity_id, start, \"end\", sentence, "
-                                   "text, type) VALUES (?,?,?,?,?,?,?)");
+                                   "type) VALUES (?,?,?,?,?,?)");
 
     if (!st)
         return DB_ERROR;
@@ -381,16 +395,15 @@ int db_mention_insert(struct db *db, const struct db_mention_row *m)
     sqlite3_bind_int64(st, 3, m->start);
     sqlite3_bind_int64(st, 4, m->end);
     sqlite3_bind_int64(st, 5, m->sentence);
-    db_bind_text(st, 6, m->text);
-    db_bind_text(st, 7, m->type);
+    db_bind_text(st, 6, m->type);
     return step_done(db, st);
 }
 
 int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
 {
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO timexes(article_id, start, "
-                                   "\"end\", type, value, sentence, text) "
-                                   "VALUES (?,?,?,?,?,?,?)");
+                                   "\"end\", type, value, sentence) "
+                                   "VALUES (?,?,?,?,?,?)");
     int rc;
 
     if (!st)
@@ -401,7 +414,6 @@ int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
     db_bind_text(st, 4, t->type);
     db_bind_text(st, 5, t->value);
     sqlite3_bind_int64(st, 6, t->sentence);
-    db_bind_text(st, 7, t->text);
     rc = step_done(db, st);
     if (rc == DB_OK)
         *id = sqlite3_last_insert_rowid(db->conn);
@@ -449,13 +461,21 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
-    st = db_stmt(db, "INSERT OR IGNORE INTO claim_terms(hash, claim_id) "
-                     "VALUES (?, ?)");
+    st = db_stmt(db, "INSERT OR IGNORE INTO claim_sketch(scope, hash, "
+                     "claim_id) VALUES (substr(?1, 1, 1), ?2, ?3)");
     if (!st)
         return DB_ERROR;
-    for (size_t i = 0; i < c->nfingerprint && rc == DB_OK; i++) {
-        sqlite3_bind_int64(st, 1, c->fingerprint[i]);
-        sqlite3_bind_int64(st, 2, *id);
+    size_t n = c->nfingerprint, low = strcmp(c->kind, "number") == 0
+                                          ? SKETCH_LOW_NUMBER
+                                          : SKETCH_LOW;
+    for (size_t i = 0; i < n && rc == DB_OK; i++) {
+        if (i >= low && i + SKETCH_HIGH < n)
+            continue;
+        /* The fingerprint's own bytes, as the trigger cuts them out. */
+        db_bind_text(st, 1, c->kind);
+        sqlite3_bind_blob(st, 2, &c->fingerprint[i], sizeof(uint32_t),
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, *id);
         rc = step_done(db, st);
     }
     return rc;
@@ -576,8 +596,7 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
     st = db_stmt(
         db, "INSERT OR IGNORE INTO event_mentions(event_id, "
             "article_id, timex_id, sentence_start, sentence_end, "
-            "text, source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " SOURCE_KEY_OF_2
-            ")");
+            "source_key) VALUES (?1, ?2, ?3, ?4, ?5, " SOURCE_KEY_OF_2 ")");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, m->event_id);
@@ -585,7 +604,6 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
     sqlite3_bind_int64(st, 3, m->timex_id);
     sqlite3_bind_int64(st, 4, m->sentence_start);
     sqlite3_bind_int64(st, 5, m->sentence_end);
-    db_bind_text(st, 6, m->sentence_text);
     if ((rc = step_done(db, st)) != DB_OK)
         return rc;
     if (sqlite3_changes(db->conn) == 1) {
@@ -650,66 +668,159 @@ int db_events_recount(struct db *db, const int64_t *ids, size_t n)
 
 /* --- claim groups --------------------------------------------------- */
 
+struct sketch_hit {
+    int64_t claim_id;
+    size_t hits;
+};
+
+static int hit_by_id(const void *a, const void *b)
+{
+    const struct sketch_hit *x = a, *y = b;
+
+    return (x->claim_id < y->claim_id) - (x->claim_id > y->claim_id);
+}
+
+/* Most sketch hashes met first, then the most recent claim. */
+static int hit_by_count(const void *a, const void *b)
+{
+    const struct sketch_hit *x = a, *y = b;
+
+    if (x->hits != y->hits)
+        return (x->hits < y->hits) - (x->hits > y->hits);
+    return hit_by_id(a, b);
+}
+
 int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          const uint32_t *fp, size_t nfp, size_t max,
                          struct db_claim_candidate **out, size_t *n)
 {
-    struct buf sql;
+    return db_claims_candidates_common(db, kind, article_id, fp, nfp, max, out,
+                                       n, NULL, NULL);
+}
+
+int db_claims_candidates_common(struct db *db, const char *kind,
+                                int64_t article_id, const uint32_t *fp,
+                                size_t nfp, size_t max,
+                                struct db_claim_candidate **out, size_t *n,
+                                uint32_t **common, size_t *ncommon)
+{
+    struct sketch_hit *hits = NULL;
+    size_t nhits = 0, cap = 0, hcap = 0, ccap = 0;
     sqlite3_stmt *st;
-    size_t cap = 0;
-    int rc;
+    int rc = SQLITE_DONE;
 
     *out = NULL;
     *n = 0;
-    if (!nfp)
+    if (common) {
+        *common = NULL;
+        *ncommon = 0;
+    }
+    if (!nfp || !max)
         return DB_OK;
-    buf_init(&sql, 1 << 16);
-    /* Each hash contributes its most recent claims only, so a common
-     * word costs no more than a rare one. */
-    buf_puts(&sql, "SELECT c.id, c.group_id, c.article_id, coalesce(e.name, "
-                   "c.speaker_text), c.unit, c.fingerprint FROM (SELECT "
-                   "claim_id, count(*) AS shared FROM (");
-    for (size_t i = 0; i < CANDIDATE_HASHES; i++)
-        buf_puts(&sql, i ? " UNION ALL SELECT * FROM (SELECT claim_id FROM "
-                           "claim_terms WHERE hash = ? ORDER BY claim_id "
-                           "DESC LIMIT " CANDIDATES_PER_HASH ")"
-                         : "SELECT * FROM (SELECT claim_id FROM claim_terms "
-                           "WHERE hash = ? ORDER BY claim_id DESC "
-                           "LIMIT " CANDIDATES_PER_HASH ")");
-    buf_puts(&sql, ") GROUP BY claim_id ORDER BY shared DESC LIMIT ?) t "
-                   "JOIN claims c ON c.id = t.claim_id LEFT JOIN entities e "
-                   "ON e.id = c.speaker_entity_id WHERE c.kind = ? AND "
-                   "c.article_id != ? AND c.group_id IS NOT NULL ORDER BY "
-                   "t.shared DESC, c.id");
-    st = db_stmt(db, sql.data);
-    buf_release(&sql);
+    /*
+     * Stored claims keep only a sketch; probing with every hash of the
+     * new claim finds a stored claim whose sampled words it contains
+     * (a longer quote trimmed here) and a short stored claim it holds
+     * whole. Each hash yields its most recent claims only, so a common
+     * word costs no more than a rare one.
+     */
+    st = db_stmt(db, "SELECT claim_id FROM claim_sketch WHERE scope = "
+                     "substr(?1, 1, 1) AND hash = ?2 ORDER BY claim_id DESC "
+                     "LIMIT " SKETCH_PER_HASH);
     if (!st)
         return DB_ERROR;
-    /* Up to CANDIDATE_HASHES hashes, spread over the fingerprint; unused
-     * slots stay NULL and match nothing. */
-    size_t step = nfp > CANDIDATE_HASHES ? nfp / CANDIDATE_HASHES : 1;
-    for (size_t i = 0, k = 0; i < CANDIDATE_HASHES && k < nfp; i++, k += step)
-        sqlite3_bind_int64(st, (int)i + 1, fp[k]);
-    sqlite3_bind_int64(st, CANDIDATE_HASHES + 1, (int64_t)max * 4);
-    db_bind_text(st, CANDIDATE_HASHES + 2, kind);
-    sqlite3_bind_int64(st, CANDIDATE_HASHES + 3, article_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-        *out = xgrow(*out, sizeof(**out), *n + 1, &cap);
-        struct db_claim_candidate *c = &(*out)[(*n)++];
-        const char *speaker = db_col_text(st, 3), *unit = db_col_text(st, 4);
-        size_t bytes = (size_t)sqlite3_column_bytes(st, 5);
-        c->id = sqlite3_column_int64(st, 0);
-        c->group_id = sqlite3_column_int64(st, 1);
-        c->article_id = sqlite3_column_int64(st, 2);
-        c->speaker = speaker ? xstrdup(speaker) : NULL;
-        c->unit = unit ? xstrdup(unit) : NULL;
-        c->nfingerprint = bytes / sizeof(uint32_t);
-        c->fingerprint = xmalloc(bytes ? bytes : 1);
-        if (bytes)
-            memcpy(c->fingerprint, sqlite3_column_blob(st, 5), bytes);
+    size_t step = nfp > SKETCH_PROBES ? nfp / SKETCH_PROBES + 1 : 1;
+    for (size_t k = 0; k < nfp; k += step) {
+        size_t before = nhits;
+        db_bind_text(st, 1, kind);
+        sqlite3_bind_blob(st, 2, &fp[k], sizeof(uint32_t), SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            hits = xgrow(hits, sizeof(*hits), nhits + 1, &hcap);
+            hits[nhits].claim_id = sqlite3_column_int64(st, 0);
+            hits[nhits++].hits = 1;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            break;
+        /* A full posting list: a hash too common to tell claims apart. */
+        if (common && nhits - before == SKETCH_PER_HASH_N) {
+            *common = xgrow(*common, sizeof(**common), *ncommon + 1, &ccap);
+            (*common)[(*ncommon)++] = fp[k];
+        }
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+    if (rc != SQLITE_DONE) {
+        free(hits);
+        if (common) {
+            free(*common);
+            *common = NULL;
+            *ncommon = 0;
+        }
+        return db_status_of(db, rc);
+    }
+    /* Count the hits of each claim, best first. */
+    qsort(hits, nhits, sizeof(*hits), hit_by_id);
+    size_t distinct = 0;
+    for (size_t i = 0; i < nhits; i++) {
+        if (distinct && hits[distinct - 1].claim_id == hits[i].claim_id)
+            hits[distinct - 1].hits++;
+        else
+            hits[distinct++] = hits[i];
+    }
+    qsort(hits, distinct, sizeof(*hits), hit_by_count);
+
+    /* Fetch the best @max that are grouped claims of other articles. */
+    st = db_stmt(db, "SELECT c.group_id, c.article_id, coalesce(e.name, "
+                     "c.speaker_text), c.unit, c.fingerprint, c.source_key = "
+                     "?4, c.value FROM claims c LEFT JOIN entities e ON e.id = "
+                     "c.speaker_entity_id WHERE c.id = ?1 AND c.kind = ?2 AND "
+                     "c.article_id != ?3 AND c.group_id IS NOT NULL");
+    if (!st) {
+        free(hits);
+        return DB_ERROR;
+    }
+    sqlite3_stmt *src = db_stmt(db, "SELECT coalesce(source, '#' || id) "
+                                    "FROM articles WHERE id = ?");
+    char *outlet = NULL;
+    if (!src) {
+        free(hits);
+        return DB_ERROR;
+    }
+    sqlite3_bind_int64(src, 1, article_id);
+    if (distinct > 0 && sqlite3_step(src) == SQLITE_ROW && db_col_text(src, 0))
+        outlet = xstrdup(db_col_text(src, 0));
+    sqlite3_reset(src);
+    rc = SQLITE_DONE;
+    for (size_t i = 0; i < distinct && *n < max && rc == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(st, 1, hits[i].claim_id);
+        db_bind_text(st, 2, kind);
+        sqlite3_bind_int64(st, 3, article_id);
+        db_bind_text(st, 4, outlet);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = xgrow(*out, sizeof(**out), *n + 1, &cap);
+            struct db_claim_candidate *c = &(*out)[(*n)++];
+            const char *speaker = db_col_text(st, 2),
+                       *unit = db_col_text(st, 3);
+            size_t bytes = (size_t)sqlite3_column_bytes(st, 4);
+            c->id = hits[i].claim_id;
+            c->group_id = sqlite3_column_int64(st, 0);
+            c->article_id = sqlite3_column_int64(st, 1);
+            c->speaker = speaker ? xstrdup(speaker) : NULL;
+            c->unit = unit ? xstrdup(unit) : NULL;
+            c->nfingerprint = bytes / sizeof(uint32_t);
+            c->fingerprint = xmalloc(bytes ? bytes : 1);
+            if (bytes)
+                memcpy(c->fingerprint, sqlite3_column_blob(st, 4), bytes);
+            c->same_outlet = sqlite3_column_int(st, 5);
+            c->has_value = sqlite3_column_type(st, 6) != SQLITE_NULL;
+            c->value = sqlite3_column_double(st, 6);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_reset(st);
+    }
+    free(outlet);
+    free(hits);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n)

@@ -52,15 +52,15 @@ int db_article_entities(struct db *db, int64_t article_id, int64_t **ids,
 
 struct db_mention_row {
     int64_t article_id, entity_id;
-    int64_t start, end, sentence;
-    const char *text, *type;
+    int64_t start, end, sentence; /* code points */
+    const char *type;
 };
 int db_mention_insert(struct db *db, const struct db_mention_row *m);
 
 struct db_timex_row {
     int64_t article_id;
     int64_t start, end, sentence;
-    const char *text, *type, *value;
+    const char *type, *value;
 };
 int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id);
 
@@ -104,7 +104,6 @@ int db_event_create(struct db *db, const char *date, const char *precision,
 struct db_event_mention {
     int64_t event_id, article_id, timex_id;
     int64_t sentence_start, sentence_end;
-    const char *sentence_text;
     const int64_t *entities;
     size_t nentities;
 };
@@ -128,16 +127,30 @@ struct db_claim_candidate {
     char *unit;            /* owned */
     uint32_t *fingerprint; /* owned */
     size_t nfingerprint;
+    int same_outlet; /* the asking article's outlet (source_key) */
+    int has_value;   /* numbers: value set */
+    double value;
 };
 
 /*
- * db_claims_candidates - claims of @kind in other articles than
- * @article_id sharing fingerprint hashes with @fp, best first (at most
- * @max). *@out is a new array (db_claim_candidates_free).
+ * db_claims_candidates - grouped claims of @kind in other articles than
+ * @article_id whose stored sketch (a few of their fingerprint hashes, see
+ * schema/0003_claim_sketch.sql) meets the hashes of @fp, most hashes met
+ * first (at most @max). *@out is a new array (db_claim_candidates_free).
  */
 int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          const uint32_t *fp, size_t nfp, size_t max,
                          struct db_claim_candidate **out, size_t *n);
+/*
+ * db_claims_candidates_common - db_claims_candidates, and *@common (a new
+ * array, or NULL when *@ncommon is 0) receives the hashes of @fp that so
+ * many stored claims carry that they tell none apart.
+ */
+int db_claims_candidates_common(struct db *db, const char *kind,
+                                int64_t article_id, const uint32_t *fp,
+                                size_t nfp, size_t max,
+                                struct db_claim_candidate **out, size_t *n,
+                                uint32_t **common, size_t *ncommon);
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n);
 int db_claim_group_create(struct db *db, const char *kind, const char *label,
                           int64_t *id);

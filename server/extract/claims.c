@@ -345,14 +345,26 @@ static uint16_t cl_mark_flags(const char *text, size_t len, size_t s, size_t e,
     int open = cl_left_edge(before) && after && !cl_is_space(after);
     int close = before && !cl_is_space(before) && cl_right_edge(after);
 
-    /* the officials’ answers: a plural possessive, not a closing mark */
-    if (close && cl_is_apostrophe(cp) && before == 's' && cl_is_space(after)) {
+    /*
+     * the officials’ answers: a plural possessive, not a closing mark
+     * (but '' is a double mark: the ''genius'' of it)
+     */
+    if (close && cl_is_apostrophe(cp) && !(cp == '\'' && e - s > 1) &&
+        before == 's' && cl_is_space(after)) {
         size_t j = e;
         utf8_decode(text, len, &j);
         uint32_t next = cl_cp_at(text, len, j);
         if (next >= 'a' && next <= 'z')
             return 0;
     }
+
+    /*
+     * A straight double mark with space on both sides (outreach,' " he
+     * said; said, " Hello) closes the quote that is open, else opens one.
+     */
+    if (!dir && (cp == '"' || e - s > 1) && cl_is_space(before) &&
+        cl_is_space(after))
+        return CL_T_OPEN | CL_T_CLOSE;
 
     if (dir < 0 && !(close && !open))
         return CL_T_OPEN;

@@ -59,6 +59,8 @@ int claims_extract(const struct claims_resources *res, const struct ex_doc *doc,
  *   statement  the reported content;
  *   number     its context: the words of its sentence outside the claim
  *              itself, plus the keys of the entities mentioned there.
+ * Entity hashes are kept in the top 1/256 of the hash range and word
+ * hashes out of it, so a number's entities sort last in its fingerprint.
  * Fingerprints are plain arrays: store them, compare them later.
  */
 
@@ -68,6 +70,9 @@ int claims_extract(const struct claims_resources *res, const struct ex_doc *doc,
  */
 void claims_fingerprint(const struct claims_resources *res, const char *text,
                         size_t len, uint32_t **out, size_t *n);
+
+/* Is @h the hash of an entity (in a number's context)? */
+int claims_hash_is_entity(uint32_t h);
 
 /* Number of hashes two fingerprints share. */
 size_t claims_fingerprint_shared(const uint32_t *a, size_t na,
@@ -99,10 +104,18 @@ int claims_statements_same(const char *speaker_a, const uint32_t *a, size_t na,
                            const char *speaker_b, const uint32_t *b, size_t nb);
 
 /*
- * claims_numbers_comparable - do two number claims count the same thing?
- * Both units are non-NULL and equal, and their context fingerprints share
- * at least 2 hashes (words or entities: "Russia ... border"). Comparable
- * claims with different values conflict.
+ * claims_numbers_comparable - do two number claims count the same thing
+ * in the same context? Both units are non-NULL and equal, and
+ *   - when both contexts name entities: they share one (or a word of a
+ *     name: "Russia" / "Russian troops"), and at least one other context
+ *     word ("Russia ... border");
+ *   - otherwise: both contexts have at least 5 words, and they share at
+ *     least 3 and at least half of the smaller context's words (a short
+ *     table line such as "Shr 63 cts vs 40 cts" says too little); half
+ *     of the larger one's when neither names an entity.
+ * A report about another company in the same wire frame ("net profit
+ * rose ... pct") does not compare. Comparable claims with different
+ * values conflict.
  */
 int claims_numbers_comparable(const char *unit_a, const uint32_t *a, size_t na,
                               const char *unit_b, const uint32_t *b, size_t nb);

@@ -3,11 +3,14 @@
  *
  * Quotes: quotation marks of one style pair up (“ ” " '' `` « » or ‘ ’ ');
  * marks of the other style inside a quote are nested quotes and stay part
- * of the outer one. A quote left open at a paragraph end goes on when the
- * next paragraph starts with an opening mark of its style (news style for
- * quotes over several paragraphs); otherwise it is dropped. Apostrophes
- * never get here: the tokeniser keeps them inside words. The span is the
- * text between the marks.
+ * of the outer one, and so are marks of the same style that open and
+ * close inside it (“… called “research”, would it?”). A quote left open
+ * at a paragraph end goes on when the next paragraph starts with an
+ * opening mark of its style (news style for quotes over several
+ * paragraphs); otherwise a double-marked quote ends there if the
+ * paragraph ends a sentence (the closing mark was left out), and any
+ * other is dropped. Apostrophes never get here: the tokeniser keeps them
+ * inside words. The span is the text between the marks.
  *
  * Speakers, in order of preference: after the closing mark ("…,” X said /
  * said X / according to X), then before the opening mark in the same
@@ -468,15 +471,22 @@ static struct cl_spk subject_of(const struct cl_speech *sp, size_t lo, size_t v)
     return none;
 }
 
-/* Attribution before the opening mark at @o, in its sentence. */
+/*
+ * Attribution before the opening mark at @o, in its sentence. A quote
+ * that opens a paragraph belongs to the sentence before only when that
+ * sentence introduces it ("Rathbun stated:¶“…”", "He said,¶“…”").
+ */
 static struct cl_spk attrib_before(const struct cl_speech *sp, size_t o,
                                    size_t *verb)
 {
     struct cl_spk none = {0, 0, CL_SPK_NONE}, spk;
     size_t lo = o, k;
 
-    if (tok(sp, o)->flags & CL_T_PARA)
-        return none;
+    if (tok(sp, o)->flags & CL_T_PARA) {
+        if (o == 0 || !(is_punct(sp, o - 1, ':') || is_punct(sp, o - 1, ',')))
+            return none;
+        lo = o - 1;
+    }
     while (lo > 0 && o - lo < CL_BEFORE_WINDOW && !stops_scan(sp, lo - 1) &&
            !(tok(sp, lo)->flags & CL_T_PARA))
         lo--;
@@ -505,13 +515,63 @@ static void add_part(struct cl_speech *sp, size_t open, size_t close,
         CL_NONE, 0,     -1,       continues};
 }
 
+/* Does token @i end a sentence (. ! ? that the tokeniser marked)? */
+static int ends_sentence(const struct cl_speech *sp, size_t i)
+{
+    return (tok(sp, i)->flags & CL_T_END) != 0;
+}
+
 /*
- * Find the quotes: pair the marks, one part per paragraph, and drop what
- * never closes.
+ * Is the opening mark at @i, met inside an open quote of its own style, a
+ * nested quote (“… called “research”, would it?”)? It is when, in its
+ * paragraph, the next mark of the style may close it and the mark after
+ * that may close the outer quote. Otherwise the outer mark was never
+ * closed and @i starts a new quote.
+ */
+static int nests(const struct cl_speech *sp, size_t i, uint8_t style)
+{
+    size_t n = sp->d->n, inner = CL_NONE;
+
+    for (size_t k = i + 1; k < n && !(tok(sp, k)->flags & CL_T_PARA); k++) {
+        uint16_t f = tok(sp, k)->flags;
+        if (tok(sp, k)->style != style)
+            continue;
+        if (!(f & CL_T_CLOSE))
+            return 0;
+        if (inner != CL_NONE)
+            return 1;
+        inner = k;
+    }
+    return 0;
+}
+
+/*
+ * A quote still open where its paragraph ends, with no opening mark to
+ * carry it on: when the paragraph ends a sentence, the closing mark was
+ * left out and the quote ends there (said, “We learned a lot today.¶).
+ * Keeps the chain's parts then; drops them otherwise. Single marks are
+ * left alone: an unpaired ’ is far more often an apostrophe ('scopes,
+ * the Joneses’ car) than a quote.
+ */
+static void end_open_quote(struct cl_speech *sp, size_t open, size_t last,
+                           size_t chain)
+{
+    if (last > open + 1 && tok(sp, open)->style == CL_STYLE_DOUBLE &&
+        ends_sentence(sp, last))
+        add_part(sp, open, last, last,
+                 sp->nq > chain ? (int32_t)sp->nq - 1 : -1);
+    else
+        sp->nq = chain;
+}
+
+/*
+ * Find the quotes: pair the marks, one part per paragraph. A quote whose
+ * closing mark is missing ends with its paragraph when that ends a
+ * sentence; otherwise it is dropped.
  */
 static void find_quotes(struct cl_speech *sp)
 {
-    size_t open = CL_NONE, n = sp->d->n, chain = 0;
+    size_t open = CL_NONE, n = sp->d->n, chain = 0, inner = CL_NONE;
     uint8_t style = CL_STYLE_NONE;
 
     for (size_t i = 0; i < n; i++) {
@@ -524,7 +584,7 @@ static void find_quotes(struct cl_speech *sp)
                 open = i;
                 continue;
             }
-            sp->nq = chain; /* never closed: drop its parts */
+            end_open_quote(sp, open, i - 1, chain);
             open = CL_NONE;
         }
         if (!t->style)
@@ -534,23 +594,29 @@ static void find_quotes(struct cl_speech *sp)
                 open = i;
                 style = t->style;
                 chain = sp->nq;
+                inner = CL_NONE;
             }
             continue;
         }
         if (t->style != style)
             continue; /* a nested quote */
-        if (t->flags & CL_T_CLOSE) {
+        if (inner != CL_NONE && (t->flags & CL_T_CLOSE)) {
+            inner = CL_NONE; /* the end of a nested quote of the same style */
+        } else if ((t->flags & CL_T_CLOSE) &&
+                   (!(t->flags & CL_T_OPEN) || !nests(sp, i, style))) {
             if (i > open + 1)
                 add_part(sp, open, i, i - 1,
                          sp->nq > chain ? (int32_t)sp->nq - 1 : -1);
             open = CL_NONE;
+        } else if (nests(sp, i, style)) {
+            inner = i;
         } else if (t->flags & CL_T_OPEN) {
             sp->nq = chain; /* the previous mark never closed */
             open = i;
         }
     }
     if (open != CL_NONE)
-        sp->nq = chain;
+        end_open_quote(sp, open, n - 1, chain);
 }
 
 static void add_person(struct cl_speech *sp, uint32_t start, uint32_t end,
@@ -750,7 +816,14 @@ static int worth_a_claim(const struct cl_speech *sp, const struct cl_quote *q)
     /* “Make Your Kid a Millionaire”: a title, not speech */
     if (words >= 2 && words <= CL_TITLE_MAX_WORDS && lower == 0)
         return 0;
-    if (q->continues >= 0 ||
+    /*
+     * A later quote of the same speaker goes on with their words, but a
+     * fragment inside a clause only when it runs to the end of the
+     * sentence (wants troops to return “to their bases.”), not when it
+     * labels something mid-sentence (called him “a genius” for ...).
+     */
+    if ((q->continues >= 0 &&
+         (!inside || last == '.' || last == '?' || last == '!')) ||
         (words > 0 && q->after &&
          (last == ',' || last == '.' || last == '?' || last == '!')))
         return 1;

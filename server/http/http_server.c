@@ -448,9 +448,11 @@ static enum MHD_Result send_response(struct http_server *s,
     bool gzipped = false;
     enum MHD_Result ok;
 
+    /* No endpoint writes anywhere near the cap; were one to, the client
+     * can narrow the request, so it is not a server fault. */
     if (buf_overflowed(&res->body))
-        http_error(res, HTTP_INTERNAL_ERROR, "internal_error", NULL,
-                   "response too large");
+        http_error(res, HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+                   "the response is too large: ask for fewer items");
     add_cors(s, ctx);
     if (res->cacheable && res->status == HTTP_OK) {
         http_etag(res->body.data ? res->body.data : "", res->body.len, etag);

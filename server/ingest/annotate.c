@@ -163,7 +163,6 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
             .start = cp[m->start],
             .end = cp[m->end],
             .sentence = m->sentence,
-            .text = text,
             .type = ex_entity_type_name(m->type),
         };
         rc = db_mention_insert(db, &row);
@@ -174,18 +173,15 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
 
     for (size_t i = 0; i < r->ntimexes && rc == DB_OK; i++) {
         const struct ex_timex *t = &r->timexes[i];
-        char *text = xstrndup(body + t->start, t->end - t->start);
         struct db_timex_row row = {
             .article_id = article_id,
             .start = cp[t->start],
             .end = cp[t->end],
             .sentence = t->sentence,
-            .text = text,
             .type = ex_timex_type_name(t->type),
             .value = t->value,
         };
         rc = db_timex_insert(db, &row, &timex_ids[i]);
-        free(text);
     }
 
     for (size_t i = 0; i < r->nclaims && rc == DB_OK; i++) {
@@ -229,7 +225,7 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
     if (rc == DB_OK)
         rc = store_cooccurrence(db, r, ids);
     if (rc == DB_OK)
-        rc = consolidate_events(db, article_id, body, cp, r, timex_ids, ids);
+        rc = consolidate_events(db, article_id, cp, r, timex_ids, ids);
     if (rc == DB_OK)
         rc = consolidate_claims(db, article_id, body, r, claim_ids);
     free(claim_ids);

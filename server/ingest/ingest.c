@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/log.h"
@@ -18,6 +19,83 @@ static int extract(struct ingest *in, const struct ingest_article *a,
     struct ex_doc doc = {a->body, strlen(a->body), a->title, a->published};
 
     return extract_run(in->resources, &doc, r);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static bool batching(const struct ingest *in)
+{
+    return in->batch > 1;
+}
+
+/* Open the article's transaction, or its savepoint in the batch. */
+static int item_begin(struct ingest *in)
+{
+    int rc;
+
+    if (!batching(in))
+        return db_begin(in->db);
+    if (!db_in_transaction(in->db)) {
+        if ((rc = db_begin(in->db)) != DB_OK)
+            return rc;
+        in->pending = 0;
+        in->batch_started_ms = now_ms();
+    }
+    return db_savepoint(in->db);
+}
+
+/* Keep the article (@rc DB_OK) or undo it alone; the final status. */
+static int item_end(struct ingest *in, int rc)
+{
+    if (!batching(in)) {
+        if (rc == DB_OK)
+            rc = db_commit(in->db);
+        if (rc != DB_OK)
+            db_rollback(in->db);
+        return rc;
+    }
+    if (rc == DB_OK)
+        rc = db_savepoint_release(in->db);
+    if (rc == DB_OK) {
+        in->pending++;
+    } else if (db_in_transaction(in->db)) {
+        db_savepoint_rollback(in->db);
+    } else {
+        /* SQLite rolled the whole batch back (e.g. the disk is full). */
+        in->lost += in->pending;
+        in->pending = 0;
+    }
+    return rc;
+}
+
+bool ingest_commit_due(const struct ingest *in)
+{
+    return batching(in) && db_in_transaction(in->db) &&
+           (in->pending >= in->batch ||
+            now_ms() - in->batch_started_ms >= INGEST_BATCH_MS);
+}
+
+int ingest_commit(struct ingest *in, long *lost)
+{
+    int rc = DB_OK;
+
+    if (batching(in) && db_in_transaction(in->db)) {
+        rc = db_commit(in->db);
+        if (rc != DB_OK) {
+            in->lost += in->pending;
+            db_rollback(in->db);
+        }
+    }
+    *lost = in->lost;
+    in->lost = 0;
+    in->pending = 0;
+    return rc;
 }
 
 enum ingest_outcome ingest_store(struct ingest *in, struct ingest_article *a,
@@ -53,19 +131,17 @@ enum ingest_outcome ingest_store(struct ingest *in, struct ingest_article *a,
         .body_hash = hash,
         .word_count = ingest_word_count(a->body),
     };
-    rc = db_begin(in->db);
+    rc = item_begin(in);
     if (rc == DB_OK)
         rc = db_articles_insert(in->db, &row, id);
     if (rc == DB_OK)
         rc = annotate_store(in->db, *id, a->body, strlen(a->body), &r);
     if (rc == DB_OK)
         rc = db_bump_generation(in->db);
-    if (rc == DB_OK)
-        rc = db_commit(in->db);
+    rc = item_end(in, rc);
     ex_result_release(&r);
     if (rc == DB_OK)
         return INGEST_CREATED;
-    db_rollback(in->db);
     if (rc == DB_DUPLICATE)
         return INGEST_DUPLICATE;
     snprintf(err, errlen, "database: %s", db_errmsg(in->db));
@@ -169,6 +245,18 @@ static json_t *parse_post(const char *body, size_t len, bool ndjson, char *err,
     return all;
 }
 
+static int commit_post(struct ingest *in)
+{
+    long lost;
+    int rc = ingest_commit(in, &lost);
+
+    if (rc != DB_OK || lost) {
+        log_error("POST: commit failed: %s", db_errmsg(in->db));
+        return DB_ERROR;
+    }
+    return DB_OK;
+}
+
 int ingest_post(struct ingest *in, const char *body, size_t len, bool ndjson,
                 struct jsonw *w, char *err, size_t errlen)
 {
@@ -177,6 +265,7 @@ int ingest_post(struct ingest *in, const char *body, size_t len, bool ndjson,
     json_t *all = parse_post(body, len, ndjson, err, errlen);
     size_t i;
     json_t *item;
+    long lost;
     int rc = 0;
 
     if (!all)
@@ -234,9 +323,14 @@ int ingest_post(struct ingest *in, const char *body, size_t len, bool ndjson,
             rc = DB_ERROR;
             break;
         }
+        if (!rc && ingest_commit_due(in))
+            rc = commit_post(in);
         if (rc)
             break;
     }
+    /* Nothing is reported created before it is committed. */
+    if (ingest_commit(in, &lost) != DB_OK || lost)
+        rc = DB_ERROR;
     jw_end(w);
     jw_end(&wd);
     jw_end(&we);

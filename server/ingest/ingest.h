@@ -1,7 +1,7 @@
 /*
  * ingest.h - from input to stored, annotated articles: parsing the input
- * formats, validation and normalisation, duplicates, extraction, one
- * transaction per article, and cross-article consolidation.
+ * formats, validation and normalisation, duplicates, extraction, atomic
+ * articles committed alone or in batches, and cross-article consolidation.
  */
 #ifndef DOSSIER_INGEST_INGEST_H
 #define DOSSIER_INGEST_INGEST_H
@@ -37,15 +37,45 @@ enum ingest_outcome {
     INGEST_FAILED,  /* the database failed: @err says why */
 };
 
-/* Where articles go, and with what extractors. */
+/*
+ * Where articles go, and with what extractors.
+ *
+ * Each article is atomic: it is stored whole, with its annotations, or not
+ * at all. With @batch 0 or 1 each article is its own transaction. With a
+ * larger @batch, each article is a savepoint of a transaction that
+ * ingest_commit_due() asks to commit every @batch articles or every
+ * INGEST_BATCH_MS, and ingest_commit() commits: a failed article is rolled
+ * back alone, a crash loses at most the uncommitted articles (whole ones),
+ * and one commit per batch instead of per article is what makes bulk
+ * loading fast. The public entry points (ingest_path, ingest_sample,
+ * ingest_post) commit before they return.
+ */
 struct ingest {
     struct db *db;                        /* borrowed, writable */
     const struct ex_resources *resources; /* borrowed */
+    unsigned batch;                       /* articles per transaction */
+    /* private: the open batch */
+    unsigned pending; /* stored articles not yet committed */
+    long lost;        /* stored, then lost with a rolled-back batch */
+    int64_t batch_started_ms;
 };
+
+#define INGEST_BATCH_MS   250
+#define INGEST_BULK_BATCH 500 /* a good batch for bulk loads */
+
+/* Whether the open batch should be committed now. */
+bool ingest_commit_due(const struct ingest *in);
+
+/*
+ * ingest_commit - commit the open batch, if any. On failure the batch is
+ * lost (rolled back) and *@lost says how many stored articles it held.
+ */
+int ingest_commit(struct ingest *in, long *lost);
 
 /*
  * ingest_store - validate and normalise @a, skip a duplicate, extract, and
- * store the article with its annotations in one transaction.
+ * store the article with its annotations atomically (its own transaction,
+ * or a savepoint of the open batch: see struct ingest).
  * *@id is the new (or, for a duplicate, the stored) id.
  */
 enum ingest_outcome ingest_store(struct ingest *in, struct ingest_article *a,

@@ -38,9 +38,9 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
  * event). @timex_ids / @entity_ids: the stored ids of r->timexes and
  * r->entities; @cp maps byte to code point offsets.
  */
-int consolidate_events(struct db *db, int64_t article_id, const char *body,
-                       const uint32_t *cp, const struct ex_result *r,
-                       const int64_t *timex_ids, const int64_t *entity_ids);
+int consolidate_events(struct db *db, int64_t article_id, const uint32_t *cp,
+                       const struct ex_result *r, const int64_t *timex_ids,
+                       const int64_t *entity_ids);
 
 /*
  * consolidate_claims - put each claim in a claim group with the same

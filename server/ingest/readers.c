@@ -19,7 +19,7 @@
 #include "core/log.h"
 
 #define TITLE_MAX_BYTES 200
-#define MAX_INPUT_FILE  (256 << 20)
+#define MAX_INPUT_FILE  (256 << 20) /* .json and .txt, read whole */
 
 struct reader {
     struct ingest *in;
@@ -34,6 +34,22 @@ static void input_error(struct reader *r, const char *where, const char *what)
 {
     fprintf(stderr, "dossier: %s: %s\n", where, what);
     r->counts->errors++;
+}
+
+/* Commit the open batch; articles it loses are counted as errors. */
+static void commit_batch(struct reader *r)
+{
+    long lost;
+
+    if (ingest_commit(r->in, &lost) != DB_OK && !r->db_failure)
+        r->db_failure = DB_ERROR;
+    if (lost > 0) {
+        fprintf(stderr,
+                "dossier: database: %ld stored articles rolled back: %s\n",
+                lost, db_errmsg(r->in->db));
+        r->counts->created -= lost;
+        r->counts->errors += lost;
+    }
 }
 
 /* Store one article, count the outcome. */
@@ -61,6 +77,8 @@ static void store(struct reader *r, struct ingest_article *a, const char *where)
         r->db_failure = DB_ERROR;
         break;
     }
+    if (ingest_commit_due(r->in))
+        commit_batch(r);
     if (r->progress)
         r->progress(r->progress_ctx, r->counts);
 }
@@ -127,19 +145,36 @@ bool ingest_next_line(const char *data, size_t len, size_t *pos, size_t *lineno,
     return false;
 }
 
-/* NDJSON: one article per non-blank line. */
-static void read_lines(struct reader *r, const char *data, size_t len,
-                       const char *name)
-{
-    size_t pos = 0, lineno = 0, n;
-    const char *line;
+/* The longest NDJSON line taken: an article and its metadata, JSON-escaped. */
+#define MAX_LINE (8 * (size_t)INGEST_MAX_BODY)
 
-    while (!r->db_failure &&
-           ingest_next_line(data, len, &pos, &lineno, &line, &n)) {
+/* NDJSON: one article per non-blank line, read as a stream, so a file or
+ * standard input can be of any size. */
+static void read_lines(struct reader *r, FILE *f, const char *name)
+{
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t got;
+
+    while (!r->db_failure && (got = getline(&line, &cap, f)) >= 0) {
+        size_t s = 0, n = (size_t)got;
         char where[512];
         json_error_t je;
-        json_t *v = json_loadb(line, n, 0, &je);
+        json_t *v;
+
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        while (s < n && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r'))
+            s++;
+        if (s == n)
+            continue;
         snprintf(where, sizeof(where), "%s:%zu", name, lineno);
+        if (n - s > MAX_LINE) {
+            input_error(r, where, "line too long");
+            continue;
+        }
+        v = json_loadb(line + s, n - s, 0, &je);
         if (!v) {
             char msg[256];
             snprintf(msg, sizeof(msg), "not valid JSON: %s", je.text);
@@ -149,6 +184,9 @@ static void read_lines(struct reader *r, const char *data, size_t len,
         store_json(r, v, where);
         json_decref(v);
     }
+    if (ferror(f))
+        input_error(r, name, strerror(errno));
+    free(line);
 }
 
 static void read_json_file(struct reader *r, const char *path)
@@ -360,15 +398,22 @@ static void read_file_path(struct reader *r, const char *path,
                         "unknown kind of file (.txt, .json, .jsonl, .ndjson)");
         return;
     }
+    if (lines) {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            input_error(r, path, strerror(errno));
+            return;
+        }
+        read_lines(r, f, path);
+        fclose(f);
+        return;
+    }
     data = read_file(path, &len, err, sizeof(err));
     if (!data) {
         input_error(r, path, err);
         return;
     }
-    if (lines)
-        read_lines(r, data, len, path);
-    else
-        read_txt(r, path, data, len, m);
+    read_txt(r, path, data, len, m);
     free(data);
 }
 
@@ -424,17 +469,7 @@ int ingest_path(struct ingest *in, const char *path,
     struct stat sb;
 
     if (strcmp(path, "-") == 0) {
-        struct buf b;
-        char chunk[65536];
-        size_t got;
-        buf_init(&b, (size_t)MAX_INPUT_FILE * 4);
-        while ((got = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-            buf_append(&b, chunk, got);
-        if (buf_overflowed(&b))
-            input_error(&r, "-", "standard input is too large");
-        else
-            read_lines(&r, b.data ? b.data : "", b.len, "-");
-        buf_release(&b);
+        read_lines(&r, stdin, "-");
     } else if (stat(path, &sb) < 0) {
         input_error(&r, path, strerror(errno));
     } else if (S_ISDIR(sb.st_mode)) {
@@ -450,6 +485,7 @@ int ingest_path(struct ingest *in, const char *path,
         read_file_path(&r, path, &m, true);
         manifest_release(&m);
     }
+    commit_batch(&r);
     return r.db_failure;
 }
 
@@ -466,5 +502,6 @@ int ingest_sample(struct ingest *in, struct ingest_counts *counts)
         if (has_ext(f->name, ".txt"))
             read_txt(&r, f->name, (const char *)f->data, f->len, &m);
     manifest_release(&m);
+    commit_batch(&r);
     return r.db_failure;
 }

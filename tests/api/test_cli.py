@@ -226,6 +226,40 @@ def ingest_stdin(t):
 
 
 @tap.test
+def ingest_stream(t):
+    """NDJSON is read as a stream: CRLF and blank lines, errors named by
+    line number, and more input than any buffer would hold at once."""
+    with workdir() as s:
+        text = ('{"body": "Line one: the ferry to Holm ran late."}\r\n'
+                '\r\n   \n'
+                '{"body": "Line four: the pier\u2019s lamps were lit."}\n'
+                '{"body": \n'
+                '\t{"body": "Line six: tugs waited in the bay."}')
+        p = s.cli('ingest', '--db', s.db, '-', stdin=text.encode())
+        t.eq(summary(p), (3, 0, 1), 'CRLF, blank lines, a bad line, no '
+             'final newline', p.stdout, p.stderr)
+        t.ok(b'-:5:' in p.stderr, 'the bad line is named by its number',
+             p.stderr)
+        bodies = sorted(a['body'] for a in articles(s).values())
+        t.eq([b.split(':')[0] for b in bodies],
+             ['Line four', 'Line one', 'Line six'], 'the lines stored whole')
+        # Many articles in one file, committed in batches as they come.
+        path = os.path.join(s.dir, 'many.ndjson')
+        with open(path, 'w') as f:
+            for i in range(1500):
+                f.write(json.dumps({'id': 'many-%d' % i, 'body':
+                                    'Report %d: the lock at Vale %d opened.'
+                                    % (i, i)}) + '\n')
+        p = s.cli('ingest', '--db', s.db, path)
+        t.eq((p.returncode, summary(p)), (0, (1500, 0, 0)),
+             '1,500 lines of one file', p.stderr)
+        s.start()
+        total = s.json('/api/v1/articles', {'limit': 1})['total']
+        s.stop()
+        t.eq(total, 1503, 'all stored')
+
+
+@tap.test
 def ingest_bad_file(t):
     with workdir() as s:
         src = os.path.join(s.dir, 'in')

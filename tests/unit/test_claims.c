@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/embed.h"
 #include "extract/claims.h"
+#include "extract/claims_impl.h"
 #include "extract/text.h"
 #include "tap.h"
 
@@ -104,6 +105,129 @@ static void test_description(void)
                "description kept as written");
         is_int(q->speaker_entity, -1, "description has no entity");
     }
+    ex_result_release(&r);
+}
+
+/* The text of claim @c, for comparing spans. */
+static int claim_is(const char *text, const struct ex_claim *c,
+                    const char *want)
+{
+    return c && c->end - c->start == strlen(want) &&
+           memcmp(text + c->start, want, c->end - c->start) == 0;
+}
+
+static void test_nested_same_style(void)
+{
+    const char *text = "He likes the old line: \"If we knew what we were "
+                       "doing, it would not be called \"research\", would "
+                       "it?\" and he laughed.";
+    struct ex_result r;
+
+    run(text, NULL, 0, &r);
+    ok(claim_is(text, find(&r, EX_CLAIM_QUOTE, 0),
+                "If we knew what we were doing, it would not be called "
+                "\"research\", would it?"),
+       "a nested quote of the same style stays inside the outer one");
+    ok(find(&r, EX_CLAIM_QUOTE, 1) == NULL, "and is no quote of its own");
+    ex_result_release(&r);
+
+    text = "\"We are done here. \"Next time,\" he said.";
+    run(text, NULL, 0, &r);
+    ok(claim_is(text, find(&r, EX_CLAIM_QUOTE, 0), "Next time,"),
+       "a mark never closed still gives way to the next quote");
+    ex_result_release(&r);
+}
+
+static void test_missing_closing_mark(void)
+{
+    const char *text = "After the match, coach Lena Ortiz said, \"We learned "
+                       "a lot from today's game.\n\n"
+                       "It was an emotional day for all of us.\"";
+    struct ex_result r;
+    const struct ex_claim *q;
+
+    run(text, NULL, 0, &r);
+    q = find(&r, EX_CLAIM_QUOTE, 0);
+    ok(claim_is(text, q, "We learned a lot from today's game."),
+       "a quote left open ends with its paragraph's sentence");
+    if (q)
+        is_str(q->speaker_text, "Lena Ortiz", "and keeps its speaker");
+    ex_result_release(&r);
+
+    run("The mayor said \"we will see what the council\n\nNothing more.", NULL,
+        0, &r);
+    ok(find(&r, EX_CLAIM_QUOTE, 0) == NULL,
+       "no quote when the paragraph stops mid-sentence");
+    ex_result_release(&r);
+
+    run("I compared what I saw under the 'scopes with the published "
+        "drawings of other species.",
+        NULL, 0, &r);
+    ok(find(&r, EX_CLAIM_QUOTE, 0) == NULL,
+       "an unpaired single mark is an apostrophe, not a quote");
+    ex_result_release(&r);
+}
+
+static void test_odd_marks(void)
+{
+    const char *text = "''We have done the right things for the families'' "
+                       "of the victims, the mayor said.";
+    struct ex_result r;
+
+    run(text, NULL, 0, &r);
+    ok(claim_is(text, find(&r, EX_CLAIM_QUOTE, 0),
+                "We have done the right things for the families"),
+       "'' after an s closes a quote: no plural possessive");
+    ex_result_release(&r);
+
+    text = "\"I have never liked the term 'outreach,' \" he told the group.";
+    run(text, NULL, 0, &r);
+    ok(claim_is(text, find(&r, EX_CLAIM_QUOTE, 0),
+                "I have never liked the term 'outreach,'"),
+       "a straight mark between spaces closes the open quote");
+    ex_result_release(&r);
+}
+
+static void test_fragment_after_quote(void)
+{
+    const char *text = "\"We will win this,\" Omar Haddad said. His rivals "
+                       "called the plan \"a bad idea\" on Monday.";
+    struct ex_result r;
+
+    run(text, NULL, 0, &r);
+    ok(claim_is(text, find(&r, EX_CLAIM_QUOTE, 0), "We will win this,"),
+       "the quote");
+    ok(find(&r, EX_CLAIM_QUOTE, 1) == NULL,
+       "a fragment inside a clause does not continue the quote before it");
+    ex_result_release(&r);
+
+    text = "\"We will win this,\" Omar Haddad said. He wants the team to "
+           "return \"to its old training ground.\"";
+    run(text, NULL, 0, &r);
+    ok(claim_is(text, find(&r, EX_CLAIM_QUOTE, 1),
+                "to its old training ground."),
+       "but one that runs to the end of the sentence does");
+    ex_result_release(&r);
+}
+
+static void test_introduced_paragraph(void)
+{
+    const char *text = "Mayor Ann Lee said:\n\n"
+                       "\"The bridge will reopen next week.\"\n\n"
+                       "Traffic has been heavy.\n\n"
+                       "\"Nobody expected the repairs to take this long.\"";
+    struct ex_result r;
+    const struct ex_claim *q;
+
+    run(text, NULL, 0, &r);
+    q = find(&r, EX_CLAIM_QUOTE, 0);
+    ok(q != NULL, "quote found");
+    if (q)
+        is_str(q->speaker_text, "Ann Lee",
+               "a quote opening a paragraph after \"said:\" is hers");
+    q = find(&r, EX_CLAIM_QUOTE, 1);
+    ok(q && q->speaker_text == NULL,
+       "not one after a paragraph that does not introduce it");
     ex_result_release(&r);
 }
 
@@ -211,16 +335,48 @@ static void test_statements_same(void)
     free(b);
 }
 
+/* Run the extractor over @text with each of @orgs (found in the text)
+ * as an organisation mention, keyed by its name. */
+static void run_orgs(const char *text, const char *const *orgs, size_t n,
+                     struct ex_result *r)
+{
+    struct ex_mention *m = xcalloc(n + 1, sizeof(*m));
+
+    for (size_t i = 0; i < n; i++) {
+        const char *at = strstr(text, orgs[i]);
+        m[i] = (struct ex_mention){(uint32_t)(at - text),
+                                   (uint32_t)(at - text + strlen(orgs[i])),
+                                   EX_ENT_ORG, 0, (uint32_t)i};
+    }
+    run(text, m, n, r);
+    free(m);
+    /* Entities after the fact: number contexts only read their keys. */
+    for (size_t i = 0; i < r->nclaims; i++)
+        free(r->claims[i].fingerprint);
+    r->entities = xcalloc(n + 1, sizeof(*r->entities));
+    r->nentities = n;
+    for (size_t i = 0; i < n; i++) {
+        r->entities[i].name = xstrdup(orgs[i]);
+        r->entities[i].key = xstrdup(orgs[i]);
+        r->entities[i].type = EX_ENT_ORG;
+    }
+    claims_fingerprints(res, text, strlen(text), r);
+}
+
 static void test_numbers_comparable(void)
 {
     struct ex_result r1, r2, r3;
     const struct ex_claim *a, *b, *c;
 
-    run("Russia has massed as many as 100,000 troops on its border with "
-        "Ukraine.",
-        NULL, 0, &r1);
-    run("Ukraine says about 120,000 Russian soldiers are near the border.",
-        NULL, 0, &r2);
+    static const char *const both[] = {"Russia", "Ukraine"},
+                             *ukraine[] = {"Ukraine"};
+
+    /* Places as entities: the same counted thing needs a shared one. */
+    run_orgs("Russia has massed as many as 100,000 troops on its border with "
+             "Ukraine.",
+             both, 2, &r1);
+    run_orgs("Ukraine says about 120,000 Russian soldiers are near the border.",
+             ukraine, 1, &r2);
     run("The new stadium will seat 60,000 people next to the river.", NULL, 0,
         &r3);
     a = find(&r1, EX_CLAIM_NUMBER, 0);
@@ -243,6 +399,82 @@ static void test_numbers_comparable(void)
     ex_result_release(&r3);
 }
 
+static int numbers_cmp(const struct ex_claim *a, const struct ex_claim *b)
+{
+    return claims_numbers_comparable(a->unit, a->fingerprint, a->nfingerprint,
+                                     b->unit, b->fingerprint, b->nfingerprint);
+}
+
+static void test_numbers_entities(void)
+{
+    static const char *const acme[] = {"Acme Corp"}, *globex[] = {"Globex"};
+    struct ex_result r1, r2, r3, r4, r5;
+    const struct ex_claim *a, *b, *c, *d, *e;
+
+    run_orgs("Acme Corp said its first quarter net profit rose 12 pct on "
+             "higher sales of farm machinery.",
+             acme, 1, &r1);
+    run_orgs("Globex said its first quarter net profit rose 12 pct on "
+             "higher sales of office furniture.",
+             globex, 1, &r2);
+    run_orgs("Net profit at Acme Corp rose 12 pct in the first quarter, the "
+             "company said.",
+             acme, 1, &r3);
+    run("Its first quarter net profit rose 9 pct on lower costs.", NULL, 0,
+        &r4);
+    run("Shares rose 3 pct in heavy trading after the quarter ended, "
+        "dealers said on Tuesday.",
+        NULL, 0, &r5);
+    a = find(&r1, EX_CLAIM_NUMBER, 0);
+    b = find(&r2, EX_CLAIM_NUMBER, 0);
+    c = find(&r3, EX_CLAIM_NUMBER, 0);
+    d = find(&r4, EX_CLAIM_NUMBER, 0);
+    e = find(&r5, EX_CLAIM_NUMBER, 0);
+    ok(a && b && c && d && e, "five percentages");
+    if (a && b && c && d && e) {
+        ok(!numbers_cmp(a, b), "the same frame about another company does "
+                               "not compare");
+        ok(!numbers_cmp(b, a), "nor the other way round");
+        ok(numbers_cmp(a, c), "the same company's profit, worded "
+                              "differently, compares");
+        ok(numbers_cmp(c, a), "both ways");
+        ok(numbers_cmp(a, d), "without an entity on one side, half the "
+                              "words shared compare");
+        ok(!numbers_cmp(a, e) && !numbers_cmp(e, d),
+           "a few common words (quarter, rose) are not enough");
+    }
+    ex_result_release(&r1);
+    ex_result_release(&r2);
+    ex_result_release(&r3);
+    ex_result_release(&r4);
+    ex_result_release(&r5);
+}
+
+static void test_quotes_trimmed(void)
+{
+    uint32_t *longer, *kept, *other;
+    size_t nl = print_of("We will rebuild every school and every clinic the "
+                         "flood destroyed, and we will do it before the "
+                         "winter comes, whatever the cost to the budget",
+                         &longer);
+    size_t nk = print_of("rebuild every school and every clinic the flood "
+                         "destroyed",
+                         &kept);
+    size_t no = print_of("the flood destroyed the old bridge and the town "
+                         "has no money to repair it",
+                         &other);
+
+    ok(claims_quotes_same(longer, nl, kept, nk),
+       "an outlet's trimmed quote joins the full one");
+    ok(claims_quotes_same(kept, nk, longer, nl), "in either order");
+    ok(!claims_quotes_same(longer, nl, other, no) &&
+           !claims_quotes_same(other, no, longer, nl),
+       "another quote sharing a few words does not");
+    free(longer);
+    free(kept);
+    free(other);
+}
+
 static void test_empty(void)
 {
     struct ex_result r;
@@ -261,12 +493,19 @@ int main(void)
     test_speaker_entity();
     test_pronoun_without_mentions();
     test_description();
+    test_nested_same_style();
+    test_missing_closing_mark();
+    test_odd_marks();
+    test_fragment_after_quote();
+    test_introduced_paragraph();
     test_number_values();
     test_fingerprint();
     test_quotes_same();
     test_speakers_same();
     test_statements_same();
     test_numbers_comparable();
+    test_numbers_entities();
+    test_quotes_trimmed();
     test_empty();
     claims_resources_free(res);
     return tap_done();
