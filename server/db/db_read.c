@@ -307,7 +307,8 @@ int db_entities_articles(struct db *db, int64_t id, bool by_published,
 /* --- claims -------------------------------------------------------- */
 
 #define CLAIM_COLUMNS                                                          \
-    "SELECT c.id, c.kind, c.text, c.article_id, a.source, a.published, "       \
+    "SELECT c.id, c.kind, substr(a.body, c.start + 1, c.\"end\" - c.start), "  \
+    "c.article_id, a.source, a.published, "                                    \
     "c.start, c.\"end\", c.speaker_entity_id, coalesce(c.speaker_text, "       \
     "e.name), c.group_id, c.value, c.unit, c.qualifier FROM "                  \
     "claims c JOIN articles a ON a.id = c.article_id LEFT JOIN entities e "    \
@@ -828,9 +829,11 @@ int db_annotations_get(struct db *db, int64_t article_id, struct jsonw *w)
     if ((rc = write_rows(db, st, w, "timexes")) != DB_OK)
         return rc;
 
-    st = db_stmt(db, "SELECT c.start, c.\"end\", c.text, c.kind, c.id, "
+    st = db_stmt(db, "SELECT c.start, c.\"end\", substr(a.body, c.start + "
+                     "1, c.\"end\" - c.start), c.kind, c.id, "
                      "c.speaker_entity_id, coalesce(c.speaker_text, e.name), "
                      "c.value, c.unit, c.qualifier, c.group_id FROM claims c "
+                     "JOIN articles a ON a.id = c.article_id "
                      "LEFT JOIN entities e ON e.id = c.speaker_entity_id "
                      "WHERE c.article_id = ? ORDER BY c.start, c.id");
     if (!st)

@@ -423,11 +423,11 @@ int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
 int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
 {
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO claims(article_id, kind, "
-                                   "start, \"end\", sentence, text, "
+                                   "start, \"end\", sentence, "
                                    "speaker_entity_id, speaker_text, value, "
                                    "unit, qualifier, fingerprint, "
                                    "source_key) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                   "?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT "
+                                   "?6, ?7, ?8, ?9, ?10, ?11, (SELECT "
                                    "coalesce(source, '#' || id) FROM "
                                    "articles WHERE id = ?1))");
     int rc;
@@ -439,24 +439,23 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
     sqlite3_bind_int64(st, 3, c->start);
     sqlite3_bind_int64(st, 4, c->end);
     sqlite3_bind_int64(st, 5, c->sentence);
-    db_bind_text(st, 6, c->text);
     if (c->speaker_entity_id)
-        sqlite3_bind_int64(st, 7, c->speaker_entity_id);
+        sqlite3_bind_int64(st, 6, c->speaker_entity_id);
     else
-        sqlite3_bind_null(st, 7);
-    db_bind_text(st, 8, c->speaker_text);
+        sqlite3_bind_null(st, 6);
+    db_bind_text(st, 7, c->speaker_text);
     if (c->has_value)
-        sqlite3_bind_double(st, 9, c->value);
+        sqlite3_bind_double(st, 8, c->value);
     else
-        sqlite3_bind_null(st, 9);
-    db_bind_text(st, 10, c->unit);
-    db_bind_text(st, 11, c->qualifier);
+        sqlite3_bind_null(st, 8);
+    db_bind_text(st, 9, c->unit);
+    db_bind_text(st, 10, c->qualifier);
     if (c->nfingerprint)
-        sqlite3_bind_blob(st, 12, c->fingerprint,
+        sqlite3_bind_blob(st, 11, c->fingerprint,
                           (int)(c->nfingerprint * sizeof(uint32_t)),
                           SQLITE_TRANSIENT);
     else
-        sqlite3_bind_null(st, 12);
+        sqlite3_bind_null(st, 11);
     rc = step_done(db, st);
     if (rc != DB_OK)
         return rc;
@@ -593,10 +592,10 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
     sqlite3_bind_int64(st, 2, m->article_id);
     if ((rc = step_done(db, st)) != DB_OK)
         return rc;
-    st = db_stmt(
-        db, "INSERT OR IGNORE INTO event_mentions(event_id, "
-            "article_id, timex_id, sentence_start, sentence_end, "
-            "source_key) VALUES (?1, ?2, ?3, ?4, ?5, " SOURCE_KEY_OF_2 ")");
+    st = db_stmt(db, "INSERT OR IGNORE INTO event_mentions(event_id, "
+                     "article_id, timex_id, sentence_start, sentence_end, "
+                     "source_key) VALUES (?1, ?2, ?3, ?4, ?5, " SOURCE_KEY_OF_2
+                     ")");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, m->event_id);

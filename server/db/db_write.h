@@ -67,9 +67,8 @@ int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id);
 struct db_claim_row {
     int64_t article_id;
     const char *kind;
-    int64_t start, end, sentence;
-    const char *text;
-    int64_t speaker_entity_id; /* 0: none */
+    int64_t start, end, sentence; /* code points */
+    int64_t speaker_entity_id;    /* 0: none */
     const char *speaker_text;
     int has_value;
     double value;

@@ -186,14 +186,12 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
 
     for (size_t i = 0; i < r->nclaims && rc == DB_OK; i++) {
         const struct ex_claim *c = &r->claims[i];
-        char *text = xstrndup(body + c->start, c->end - c->start);
         struct db_claim_row row = {
             .article_id = article_id,
             .kind = ex_claim_kind_name(c->kind),
             .start = cp[c->start],
             .end = cp[c->end],
             .sentence = c->sentence,
-            .text = text,
             .speaker_entity_id =
                 c->speaker_entity >= 0 ? ids[c->speaker_entity] : 0,
             .speaker_text = c->speaker_text,
@@ -205,7 +203,6 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
             .nfingerprint = c->nfingerprint,
         };
         rc = db_claim_insert(db, &row, &claim_ids[i]);
-        free(text);
         /* Entities named inside the claim's span. */
         for (size_t m = 0; m < r->nmentions && rc == DB_OK; m++)
             if (r->mentions[m].start >= c->start &&
