@@ -8,8 +8,15 @@ loopback port, picks the ids and search terms from the database itself
 (a rare term in under 2% of articles, a common one in over 20%, a phrase,
 a prefix), runs `wrk -t2 -c32 -d10s --latency` on each endpoint in turn,
 then the floor program, and prints one Markdown table plus a JSON record
-(with the load average before and after each figure and the server's
-RSS) to the --json path.
+(with the load average before and after each figure, the server's CPU
+time per answer and its RSS) to the --json path.
+
+The single-term search rows repeat one URL, so after the first request the
+response cache answers them. The rows "search rare/common, N different
+terms" rotate through up to 400 terms of the same document-frequency band
+with a `_` parameter the API ignores, so that every request misses the
+cache: they measure the search itself, side by side with the floor run on
+the same term lists.
 
     python3 bench/run_http.py --db /tmp/bench/c20k.db \
         --dossier build-bench/server/dossier --json /tmp/bench/http20k.json
@@ -65,6 +72,27 @@ request = function()
 end
 """
 
+# A Lua script for wrk: GET /articles?q= rotating through many different
+# terms of one document-frequency band, each thread from its own point of
+# the list, with a `_` parameter (ignored by the API) that makes every
+# request a new cache key: the response cache cannot answer, so the figure
+# is the cold search path. {terms} is a Lua list of URL-quoted terms.
+ROTATING_SEARCH_LUA = """
+local terms = {{{terms}}}
+local counter = 1
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+local n = 0
+request = function()
+  n = n + 1
+  local t = terms[((n + (tid or 0) * 7919) % #terms) + 1]
+  return wrk.format("GET", "/api/v1/articles?q=" .. t ..
+                    "&_=" .. (tid or 0) .. "-" .. n)
+end
+"""
+
 
 def loadavg():
     with open("/proc/loadavg") as f:
@@ -78,6 +106,13 @@ def rss_kb(pid):
             if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
                 out[line.split(":")[0]] = int(line.split()[1])
     return out
+
+
+def cpu_s(pid):
+    """User + system CPU seconds of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_http(url, seconds=30):
@@ -157,6 +192,8 @@ def pick_terms(db):
             (lo * n, hi * n))]
     rare = words(0.005, 0.02)
     common = words(0.20, 0.40)
+    # The rotating rows take up to 400 terms spread over the whole band.
+    spread = lambda ws: ws[::max(1, len(ws) // 400)][:400]
     df = lambda t: con.execute("SELECT doc FROM temp.v WHERE term = ?",
                                (t,)).fetchone()[0] / n
     # Deterministic picks from the middle of each band.
@@ -174,6 +211,8 @@ def pick_terms(db):
                       "id LIMIT 1").fetchone()
     info = {"articles": n, "max_id": max_id, "article_id": mid,
             "rare": r, "rare_df": df(r), "common": c, "common_df": df(c),
+            "rare_terms": spread(rare) or [r],
+            "common_terms": spread(common) or [c],
             "top_entity": ent[0] if ent else 1,
             "top_group": grp[0] if grp else 1}
     con.close()
@@ -185,13 +224,18 @@ def main():
     ap.add_argument("--db", required=True)
     ap.add_argument("--dossier", default=os.path.join(
         HERE, "..", "build-bench", "server", "dossier"))
-    ap.add_argument("--port", type=int, default=18480)
-    ap.add_argument("--nginx-port", type=int, default=18481)
+    ap.add_argument("--port", type=int, default=18480,
+                    help="dossier's port (0: a free one)")
+    ap.add_argument("--nginx-port", type=int, default=18481,
+                    help="nginx's port (0: a free one)")
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--wrk-threads", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2,
                     help="dossier worker threads and floor threads")
+    ap.add_argument("--floor-query", choices=("new", "old"), default="new",
+                    help="fts_floor's query: the server's (new) or the one "
+                    "before issue 8 (old, to go with an old server binary)")
     ap.add_argument("--only", default="",
                     help="comma list of row names to run (default all)")
     ap.add_argument("--json", help="write the results here")
@@ -200,8 +244,12 @@ def main():
         if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
             raise SystemExit("run_http: %s not installed" % tool)
 
+    args.port = args.port or free_port()
+    args.nginx_port = args.nginx_port or free_port()
     info = pick_terms(args.db)
-    print("corpus: %s" % json.dumps(info), file=sys.stderr)
+    print("corpus: %s" % json.dumps(
+        {k: v for k, v in info.items() if not k.endswith("_terms")}),
+        file=sys.stderr)
     tmp = tempfile.mkdtemp(prefix="dossier-bench-")
     os.chmod(tmp, 0o755)  # nginx workers drop privileges
     floor = os.path.join(tmp, "fts_floor")
@@ -240,6 +288,17 @@ def main():
         lua = os.path.join(tmp, "random_article.lua")
         with open(lua, "w") as f:
             f.write(RANDOM_ARTICLE_LUA.format(max_id=info["max_id"]))
+        # Term lists for the rotating rows and for the floor (one FTS5
+        # expression a line, as core/ftsq.c builds it: q=oil -> "oil").
+        rot = {}
+        for key in ("rare", "common"):
+            rot[key] = os.path.join(tmp, "%s_terms.lua" % key)
+            with open(rot[key], "w") as f:
+                f.write(ROTATING_SEARCH_LUA.format(terms=", ".join(
+                    '"%s"' % urllib.parse.quote(t)
+                    for t in info[key + "_terms"])))
+            with open(os.path.join(tmp, "%s_terms.txt" % key), "w") as f:
+                f.write("".join('"%s"\n' % t for t in info[key + "_terms"]))
 
         q = urllib.parse.quote
         phrase, info["phrase_df"] = pick_phrase(args.db)
@@ -255,6 +314,10 @@ def main():
              "%s/api/v1/articles?q=%s" % (base, q(info["rare"])), None),
             ("search common: %s" % info["common"],
              "%s/api/v1/articles?q=%s" % (base, q(info["common"])), None),
+            ("search rare, %d different terms" % len(info["rare_terms"]),
+             base + "/", rot["rare"]),
+            ("search common, %d different terms" % len(info["common_terms"]),
+             base + "/", rot["common"]),
             ("search phrase: %s" % phrase,
              "%s/api/v1/articles?q=%s" % (base, q(phrase)), None),
             ("search prefix: %s*" % info["common"][:4],
@@ -283,7 +346,12 @@ def main():
             except OSError as e:
                 print("run_http: %s: %s" % (name, e), file=sys.stderr)
                 size, single_ms = None, None
+            cpu0 = cpu_s(server.pid)
             r = wrk(url, args, script)
+            # The server's CPU per answer: steadier than req/s when others
+            # share the machine (it does not count wrk's own CPU).
+            r["cpu_ms_per_req"] = (cpu_s(server.pid) - cpu0) * 1e3 / \
+                max(r["requests"], 1)
             if server.poll() is not None:
                 with open(os.path.join(tmp, "serve.log")) as f:
                     tail = f.read()[-2000:]
@@ -296,26 +364,41 @@ def main():
             r["single_ms"] = single_ms
             r["rss_kb"] = rss_kb(server.pid)
             results.append(r)
-            print("%-40s %9.0f req/s  p99 %7.2f ms  load %s" %
-                  (name, r["rps"], r["p99"] or -1, r["load_after"]),
+            print("%-40s %9.0f req/s  p99 %7.2f ms  %6.3f CPU ms/req  "
+                  "load %s" % (name, r["rps"], r["p99"] or -1,
+                               r["cpu_ms_per_req"], r["load_after"]),
                   file=sys.stderr)
         # The floor: the same FTS5 queries without HTTP, on the same cores.
+        # "rare" and "common" repeat one term; "rare, N terms" and
+        # "common, N terms" rotate through the lists the wrk rows use.
         floors = {}
         if not only or any(o.startswith("floor") for o in only):
-            for key in ("rare", "common"):
+            for key, match in (
+                    ("rare", '"%s"' % info["rare"]),
+                    ("common", '"%s"' % info["common"]),
+                    ("rare, %d terms" % len(info["rare_terms"]),
+                     "@" + os.path.join(tmp, "rare_terms.txt")),
+                    ("common, %d terms" % len(info["common_terms"]),
+                     "@" + os.path.join(tmp, "common_terms.txt"))):
                 before = loadavg()
                 out = subprocess.run(
-                    [floor, args.db, '"%s"' % info[key], str(args.threads),
-                     str(args.duration)], capture_output=True, text=True,
+                    [floor, args.db, match, str(args.threads),
+                     str(args.duration),
+                     "21" if args.floor_query == "old" else "20",
+                     args.floor_query], capture_output=True, text=True,
                     check=True).stdout
                 vals = dict(l.split("=") for l in out.split())
                 floors[key] = {k: float(v) for k, v in vals.items()}
+                floors[key]["match"] = match if match[0] != "@" else \
+                    "%s (rotating)" % key
                 floors[key]["load_before"] = before
                 floors[key]["load_after"] = loadavg()
                 print("floor %-34s list %8.0f q/s  list+count %8.0f q/s  "
-                      "load %s" % (info[key], floors[key]["list_qps"],
-                                   floors[key]["request_qps"], loadavg()),
-                      file=sys.stderr)
+                      "%6.3f CPU ms/q  load %s" % (
+                          key, floors[key]["list_qps"],
+                          floors[key]["request_qps"],
+                          floors[key].get("request_cpu_us", 0) / 1e3,
+                          loadavg()), file=sys.stderr)
         info["rss_kb"] = rss_kb(server.pid)
         record = {"info": info, "results": results, "floor": floors,
                   "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -333,6 +416,13 @@ def main():
                     p.kill()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def pick_phrase(db):
@@ -355,19 +445,21 @@ PHRASES = (("prime", "minister"), ("interest", "rates"), ("oil", "prices"))
 
 def print_table(record):
     info = record["info"]
-    print("| endpoint | req/s | p50 ms | p99 ms | one request ms | bytes | "
-          "non-2xx | load avg (after) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("| endpoint | req/s | server CPU ms/req | p50 ms | p99 ms | "
+          "one request ms | bytes | non-2xx | load avg (after) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in record["results"]:
-        print("| %s | %.0f | %.2f | %.2f | %s | %s | %d | %s |" %
-              (r["name"], r["rps"], r["p50"] or -1, r["p99"] or -1,
+        print("| %s | %.0f | %.3f | %.2f | %.2f | %s | %s | %d | %s |" %
+              (r["name"], r["rps"], r.get("cpu_ms_per_req", -1),
+               r["p50"] or -1, r["p99"] or -1,
                "%.1f" % r["single_ms"] if r["single_ms"] else "-",
                r["bytes"] if r["bytes"] is not None else "-", r["non2xx"],
                r["load_after"]))
     for key, f in record["floor"].items():
         print("| floor (no HTTP) %s `%s` | %.0f (list+count) / %.0f (list) | "
-              "| | | | | %s |" % (key, info[key], f["request_qps"],
-                                  f["list_qps"], f["load_after"]))
+              "%.3f (list+count) | | | | | | %s |" % (
+                  key, f["match"], f["request_qps"], f["list_qps"],
+                  f.get("request_cpu_us", -1e3) / 1e3, f["load_after"]))
     print("\nserver RSS: %s kB (anon %s, file-backed %s), peak %s kB; "
           "articles %d; rare %r in %.1f%%, common %r in %.1f%% of articles" %
           (info["rss_kb"].get("VmRSS"), info["rss_kb"].get("RssAnon"),

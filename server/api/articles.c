@@ -147,7 +147,13 @@ int api_articles_list(struct http_request *req, struct http_response *res)
     if (api_cursor_parse(req, res, sort_letters[sort], &cur) < 0)
         return res->status;
     q.sort = (enum db_article_sort)sort;
-    q.limit = limit + 1;
+    /* One row past the page tells whether there is a next one. A search by
+     * relevance pages by offset and counts its matches anyway, so the
+     * count tells it instead, and the extra row's snippet is not made;
+     * unless the page ends past the count's cap. */
+    bool more_from_total = q.match && q.sort == DB_SORT_RELEVANCE &&
+                           cur.offset + limit < TOTAL_CAP;
+    q.limit = more_from_total ? limit : limit + 1;
     if (cur.sort) {
         q.after.set = true;
         q.after.offset = cur.offset;
@@ -167,9 +173,19 @@ int api_articles_list(struct http_request *req, struct http_response *res)
     if (rc != DB_OK)
         return api_db_error(res, rc);
     jw_end(&w);
-    rc = db_articles_count(db, &q, TOTAL_CAP + 1, &total);
-    if (rc != DB_OK)
-        return api_db_error(res, rc);
+    if (ctx.seen < limit &&
+        (!cur.sort || (q.sort == DB_SORT_RELEVANCE && ctx.seen))) {
+        /* A short first page, or a short page at a known offset, is the
+         * end: its position is the count. (An empty page after a cursor
+         * may lie past the end since writes: count.) */
+        total = cur.offset + ctx.seen;
+    } else {
+        rc = db_articles_count(db, &q, TOTAL_CAP + 1, &total);
+        if (rc != DB_OK)
+            return api_db_error(res, rc);
+    }
+    if (more_from_total)
+        ctx.more = cur.offset + ctx.seen < total;
     jw_key(&w, "next_cursor");
     if (ctx.more) {
         ctx.next.sort = sort_letters[sort];
