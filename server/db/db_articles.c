@@ -156,6 +156,28 @@ void db_article_list_row(sqlite3_stmt *st, struct db_article *a)
     };
 }
 
+/* Past the cursor of a keyset-paged sort; @id: the id column to compare. */
+static void add_after(struct db_query *dq, const struct db_article_query *q,
+                      const char *id)
+{
+    if (!q->after.set || q->sort == DB_SORT_RELEVANCE)
+        return;
+    db_query_and(dq);
+    if (q->sort == DB_SORT_ID) {
+        db_query_sql(dq, id);
+        db_query_sql(dq, " > ");
+        db_query_int(dq, q->after.id);
+        return;
+    }
+    db_query_sql(dq, q->sort == DB_SORT_PUBLISHED_DESC
+                         ? "(" PUB_KEY ", a.id) < ("
+                         : "(" PUB_KEY ", a.id) > (");
+    db_query_text(dq, q->after.published);
+    db_query_sql(dq, ", ");
+    db_query_int(dq, q->after.id);
+    db_query_sql(dq, ")");
+}
+
 /*
  * The page of a search: its ids and ranks first, the columns and snippets
  * of those rows only after.
@@ -197,21 +219,7 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
                      "rid, articles_fts.rank AS s");
     db_query_sql(dq, join ? from_clause(q) : " FROM articles_fts");
     add_filters(dq, q, until_next);
-    if (q->after.set && q->sort != DB_SORT_RELEVANCE) {
-        db_query_and(dq);
-        if (q->sort == DB_SORT_ID) {
-            db_query_sql(dq, "articles_fts.rowid > ");
-            db_query_int(dq, q->after.id);
-        } else {
-            db_query_sql(dq, q->sort == DB_SORT_PUBLISHED_DESC
-                                 ? "(" PUB_KEY ", a.id) < ("
-                                 : "(" PUB_KEY ", a.id) > (");
-            db_query_text(dq, q->after.published);
-            db_query_sql(dq, ", ");
-            db_query_int(dq, q->after.id);
-            db_query_sql(dq, ")");
-        }
-    }
+    add_after(dq, q, "articles_fts.rowid");
     db_query_sql(dq, order[q->sort][0]);
     db_query_sql(dq, " LIMIT ");
     db_query_int(dq, q->limit);
@@ -235,21 +243,7 @@ static void list_page(struct db_query *dq, const struct db_article_query *q,
     db_query_sql(dq, "SELECT " DB_ARTICLE_LIST_COLUMNS);
     db_query_sql(dq, from_clause(q));
     add_filters(dq, q, until_next);
-    if (q->after.set && q->sort != DB_SORT_RELEVANCE) {
-        db_query_and(dq);
-        if (q->sort == DB_SORT_ID) {
-            db_query_sql(dq, "a.id > ");
-            db_query_int(dq, q->after.id);
-        } else {
-            db_query_sql(dq, q->sort == DB_SORT_PUBLISHED_DESC
-                                 ? "(" PUB_KEY ", a.id) < ("
-                                 : "(" PUB_KEY ", a.id) > (");
-            db_query_text(dq, q->after.published);
-            db_query_sql(dq, ", ");
-            db_query_int(dq, q->after.id);
-            db_query_sql(dq, ")");
-        }
-    }
+    add_after(dq, q, "a.id");
     switch (q->sort) {
     case DB_SORT_RELEVANCE: /* without a query: newest first */
     case DB_SORT_PUBLISHED_DESC:
