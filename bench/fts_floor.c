@@ -25,13 +25,17 @@
 #include <string.h>
 #include <time.h>
 
+/* server/db/db_snippet.c, compiled in (see run_http.py). */
+int db_snippet_register(sqlite3 *conn);
+
 /* db_articles.c, search_page() for a first page by relevance. */
 static const char list_sql[] =
     "WITH r AS MATERIALIZED (SELECT articles_fts.rowid AS rid, "
     "articles_fts.rank AS s FROM articles_fts WHERE articles_fts MATCH ?1 "
     "ORDER BY s, rid LIMIT ?2) SELECT a.id, a.title, a.source, a.published, "
-    "a.url, a.word_count, NULL, -r.s, snippet(articles_fts, 1, char(2), "
-    "char(3), '…', 40) FROM articles_fts CROSS JOIN r CROSS JOIN articles a "
+    "a.url, a.word_count, NULL, -r.s, dossier_snippet(articles_fts, 1, "
+    "char(2), char(3), '…', 40) FROM articles_fts CROSS JOIN r CROSS JOIN "
+    "articles a "
     "WHERE articles_fts MATCH ?1 AND r.rid = +articles_fts.rowid AND "
     "a.id = r.rid ORDER BY r.s, r.rid";
 /* Before issue 8: one statement, FTS5's ORDER BY rank, LIMIT 21. */
@@ -78,6 +82,8 @@ static void *run(void *p)
 
     if (sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         die(db, "open");
+    if (db_snippet_register(db) != SQLITE_OK)
+        die(db, "dossier_snippet");
     /* The pragmas db.c sets on the server's connections. */
     sqlite3_exec(db,
                  "PRAGMA mmap_size = 67108864; PRAGMA cache_size = -16384;"

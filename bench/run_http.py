@@ -253,9 +253,12 @@ def main():
     tmp = tempfile.mkdtemp(prefix="dossier-bench-")
     os.chmod(tmp, 0o755)  # nginx workers drop privileges
     floor = os.path.join(tmp, "fts_floor")
-    subprocess.run(["cc", "-O2", "-o", floor,
-                    os.path.join(HERE, "fts_floor.c"), "-lsqlite3",
-                    "-lpthread"], check=True)
+    server_src = os.path.join(HERE, "..", "server")
+    subprocess.run(["cc", "-O2", "-I", server_src, "-o", floor,
+                    os.path.join(HERE, "fts_floor.c")] +
+                   [os.path.join(server_src, f) for f in (
+                       "db/db_snippet.c", "core/alloc.c", "core/buf.c")] +
+                   ["-lsqlite3", "-lpthread"], check=True)
 
     env = dict(os.environ, DOSSIER_LOG_ACCESS_LOG="false",
                DOSSIER_LOG_LEVEL="warn")

@@ -308,6 +308,11 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
     sqlite3_busy_timeout(db->conn, 10000);
     profile_attach(db->conn);
     sqlite3_progress_handler(db->conn, 4000, progress, db);
+    if (db_snippet_register(db->conn) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot set up full-text search: %s", path,
+                 sqlite3_errmsg(db->conn));
+        goto fail;
+    }
     if (!db->read_only && db_exec(db, "PRAGMA journal_mode = WAL") != DB_OK) {
         snprintf(err, errlen, "%s: cannot enable WAL: %s", path, db_errmsg(db));
         goto fail;

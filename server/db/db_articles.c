@@ -227,10 +227,11 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
         db_query_sql(dq, " OFFSET ");
         db_query_int(dq, q->after.offset);
     }
-    db_query_sql(dq, ") SELECT a.id, a.title, a.source, a.published, a.url, "
-                     "a.word_count, NULL, -r.s, snippet(articles_fts, 1, "
-                     "char(2), char(3), '…', 40) FROM articles_fts CROSS "
-                     "JOIN r CROSS JOIN articles a WHERE articles_fts MATCH ");
+    db_query_sql(dq,
+                 ") SELECT a.id, a.title, a.source, a.published, a.url, "
+                 "a.word_count, NULL, -r.s, dossier_snippet(articles_fts, 1, "
+                 "char(2), char(3), '…', 40) FROM articles_fts CROSS "
+                 "JOIN r CROSS JOIN articles a WHERE articles_fts MATCH ");
     db_query_text(dq, q->match);
     db_query_sql(dq, " AND r.rid = +articles_fts.rowid AND a.id = r.rid");
     db_query_sql(dq, order[q->sort][1]);

@@ -57,4 +57,7 @@ void db_article_list_row(sqlite3_stmt *st, struct db_article *a);
 /* Run @sql with no result rows. */
 int db_exec(struct db *db, const char *sql);
 
+/* Add dossier_snippet() (db_snippet.c) to a connection; an SQLite code. */
+int db_snippet_register(sqlite3 *conn);
+
 #endif

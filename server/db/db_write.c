@@ -756,8 +756,9 @@ int db_claims_candidates_common(struct db *db, const char *kind,
         }
         return db_status_of(db, rc);
     }
-    /* Count the hits of each claim, best first. */
-    qsort(hits, nhits, sizeof(*hits), hit_by_id);
+    /* Count the hits of each claim, best first (qsort wants an array). */
+    if (nhits > 1)
+        qsort(hits, nhits, sizeof(*hits), hit_by_id);
     size_t distinct = 0;
     for (size_t i = 0; i < nhits; i++) {
         if (distinct && hits[distinct - 1].claim_id == hits[i].claim_id)
@@ -765,7 +766,8 @@ int db_claims_candidates_common(struct db *db, const char *kind,
         else
             hits[distinct++] = hits[i];
     }
-    qsort(hits, distinct, sizeof(*hits), hit_by_count);
+    if (distinct > 1)
+        qsort(hits, distinct, sizeof(*hits), hit_by_count);
 
     /* Fetch the best @max that are grouped claims of other articles. */
     st = db_stmt(db, "SELECT c.group_id, c.article_id, coalesce(e.name, "

@@ -350,8 +350,10 @@ static size_t cl_words_shared(const uint32_t *a, size_t na, const uint32_t *b,
     uint32_t *x = xmalloc((na + nb + 1) * sizeof(*x)), *y = x + na;
     size_t i = 0, j = 0, shared = 0;
 
-    memcpy(x, a, na * sizeof(*x));
-    memcpy(y, b, nb * sizeof(*y));
+    if (na)
+        memcpy(x, a, na * sizeof(*x));
+    if (nb)
+        memcpy(y, b, nb * sizeof(*y));
     qsort(x, na, sizeof(*x), cl_low_order);
     qsort(y, nb, sizeof(*y), cl_low_order);
     while (i < na && j < nb) {

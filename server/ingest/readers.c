@@ -441,7 +441,8 @@ static void read_dir(struct reader *r, const char *dir)
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), compare_names);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), compare_names);
     manifest_load(r, dir, &m);
     for (size_t i = 0; i < n && !r->db_failure; i++) {
         char path[4096];

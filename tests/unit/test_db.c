@@ -1522,6 +1522,88 @@ static void test_readonly(void)
     db_close(db);
 }
 
+/*
+ * dossier_snippet() must give what FTS5's snippet() gives: compare the two
+ * on every matching row of varied texts (sentence starts, matches early,
+ * late and in the title only, phrases, prefixes, several terms, non-ASCII
+ * text, documents shorter and longer than the window) and window sizes.
+ */
+static void test_snippet(void)
+{
+    static const char *const bodies[] = {
+        "Troops gathered near the border. Officials said the troops would "
+        "stay: no withdrawal was planned. Later that day, more troops came.",
+        "A short one about troops.",
+        "Nothing here matches until the very end of a long text that goes on "
+        "and on about other things, weather, markets, sport and the arts, "
+        "until at last the word appears: troops.",
+        "Prime Minister Boris Johnson met the prime minister of Estonia. The "
+        "two prime ministers spoke about defence.\n\nTroops: 100,000.",
+        "\xc3\x89lys\xc3\xa9\x65 officials \xe2\x80\x9cwelcomed\xe2\x80\x9d "
+        "the talks. Caf\xc3\xa9 owners in Z\xc3\xbcrich said nothing. "
+        "Troop movements continued; the troopers rested.",
+        "  Leading spaces. Then words.   Many   spaces.  Then the end:  "
+        "minister.",
+        "One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten. Eleven. "
+        "Twelve. Thirteen. Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. "
+        "Nineteen. Twenty. Minister one. Troops two. Minister three.",
+    };
+    static const char *const titles[] = {"Border", "Troops", "Long", "PM",
+                                         "Paris",  "Spaces", "Count"};
+    static const char *const queries[] = {
+        "troops",          "troop*", "\"prime minister\"", "minister",
+        "troops minister", "elysee", "cafe OR zurich",     "border",
+        "\"the troops\"",  "t*",     "one OR twenty",      "nothing",
+    };
+    static const int windows[] = {1, 3, 5, 10, 40, 64};
+    char file[300], err[512];
+    struct db *db = NULL;
+    int64_t id;
+    int compared = 0, same = 0;
+    char first_diff[600] = "";
+
+    snprintf(file, sizeof(file), "%s/snippet.db", tmpdir);
+    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open a snippet database: %s", err);
+        return;
+    }
+    db_begin(db);
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
+        char ext[16], hash[16];
+        snprintf(ext, sizeof(ext), "s%zu", i);
+        snprintf(hash, sizeof(hash), "sh%zu", i);
+        struct db_article_new a = {ext,  "AP",      titles[i], "2021-12-20",
+                                   NULL, bodies[i], hash,      10};
+        db_articles_insert(db, &a, &id);
+    }
+    db_commit(db);
+    sqlite3_stmt *st = db_stmt(
+        db, "SELECT rowid, snippet(articles_fts, 1, '[', ']', '...', ?2), "
+            "dossier_snippet(articles_fts, 1, '[', ']', '...', ?2) FROM "
+            "articles_fts WHERE articles_fts MATCH ?1");
+    for (size_t q = 0; st && q < sizeof(queries) / sizeof(*queries); q++)
+        for (size_t w = 0; w < sizeof(windows) / sizeof(*windows); w++) {
+            sqlite3_bind_text(st, 1, queries[q], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, windows[w]);
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *a = (const char *)sqlite3_column_text(st, 1);
+                const char *b = (const char *)sqlite3_column_text(st, 2);
+                compared++;
+                if (a && b && strcmp(a, b) == 0)
+                    same++;
+                else if (!first_diff[0])
+                    snprintf(first_diff, sizeof(first_diff),
+                             "%s/%d: snippet \"%s\" dossier \"%s\"", queries[q],
+                             windows[w], a ? a : "(null)", b ? b : "(null)");
+            }
+            sqlite3_reset(st);
+        }
+    ok(compared > 150, "snippets compared on %d matching rows", compared);
+    ok(same == compared, "dossier_snippet() = snippet() on every row%s%s",
+       first_diff[0] ? ": " : "", first_diff);
+    db_close(db);
+}
+
 static void test_deadline(void)
 {
     char heavy[300], err[512], body[64], hash[16];
@@ -1606,6 +1688,7 @@ int main(void)
     test_reads();
     test_groups_events();
     test_deadline();
+    test_snippet();
 
     static const char *const files[] = {"test.db", "test.db-wal",
                                         "test.db-shm"};
