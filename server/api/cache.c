@@ -18,7 +18,7 @@
 #include "core/alloc.h"
 
 #define CACHE_SLOTS     4096
-#define CACHE_MAX_ENTRY (256 * 1024)
+#define CACHE_MAX_ENTRY (1024 * 1024)
 #define CACHE_MAX_BYTES ((size_t)32 << 20) /* per thread */
 #define CACHE_MAX_KEY   2048
 
