@@ -86,7 +86,7 @@ static void *run(void *p)
         die(db, "dossier_snippet");
     /* The pragmas db.c sets on the server's connections. */
     sqlite3_exec(db,
-                 "PRAGMA mmap_size = 67108864; PRAGMA cache_size = -16384;"
+                 "PRAGMA mmap_size = 33554432; PRAGMA cache_size = -16384;"
                  "PRAGMA temp_store = MEMORY; PRAGMA query_only = 1",
                  NULL, NULL, NULL);
     if (sqlite3_prepare_v2(db, j->sql, -1, &list, NULL) != SQLITE_OK ||
@@ -184,6 +184,8 @@ int main(int argc, char **argv)
                         "[SECONDS [LIMIT [old]]]]\n");
         return 2;
     }
+    /* As db.c does: no memory statistics (a process-wide mutex). */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     proto.path = argv[1];
     if (argv[2][0] == '@') {
         proto.nmatch = read_terms(argv[2] + 1, &terms);

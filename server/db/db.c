@@ -286,12 +286,24 @@ int db_migrate(struct db *db, char *err, size_t errlen)
     return DB_OK;
 }
 
+/* Before SQLite's first use: no memory statistics, which every allocation
+ * would update under one process-wide mutex (the worker threads' queries
+ * allocate a lot). */
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 int db_open(const char *path, unsigned flags, struct db **out, char *err,
             size_t errlen)
 {
+    static pthread_once_t setup = PTHREAD_ONCE_INIT;
     struct db *db = xcalloc(1, sizeof(*db));
     int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     int rc;
+
+    pthread_once(&setup, sqlite_setup);
 
     db->read_only = flags & DB_OPEN_READONLY;
     if (db->read_only)
@@ -318,7 +330,7 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
         goto fail;
     }
     db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-                "PRAGMA mmap_size = 67108864; PRAGMA cache_size = -16384;"
+                "PRAGMA mmap_size = 33554432; PRAGMA cache_size = -16384;"
                 "PRAGMA temp_store = MEMORY");
     if ((flags & DB_OPEN_CREATE) && db_migrate(db, err, errlen) != DB_OK)
         goto fail;
