@@ -33,6 +33,7 @@ struct cache_entry {
 struct cache {
     struct cache_entry slot[CACHE_SLOTS];
     size_t bytes;
+    size_t hand; /* the next slot to empty when the cache is full */
 };
 
 static pthread_key_t cache_key;
@@ -131,8 +132,13 @@ void api_after_request(struct http_request *req, struct http_response *res)
     c = thread_cache();
     struct cache_entry *e = &c->slot[hash % CACHE_SLOTS];
     entry_clear(c, e);
-    if (c->bytes + res->body.len > CACHE_MAX_BYTES)
-        return;
+    /* Full: empty slots in turn (a clock without reference bits: cheap,
+     * and a new answer always gets in). */
+    for (size_t n = 0;
+         c->bytes + res->body.len > CACHE_MAX_BYTES && n < CACHE_SLOTS; n++) {
+        entry_clear(c, &c->slot[c->hand]);
+        c->hand = (c->hand + 1) % CACHE_SLOTS;
+    }
     e->hash = hash;
     e->generation = generation;
     e->key = xstrdup(key);
