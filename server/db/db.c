@@ -388,15 +388,15 @@ int db_commit(struct db *db)
     return db_exec(db, "COMMIT");
 }
 
-void db_rollback(struct db *db)
-{
-    if (!sqlite3_get_autocommit(db->conn))
-        db_exec(db, "ROLLBACK");
-}
-
 bool db_in_transaction(struct db *db)
 {
     return !sqlite3_get_autocommit(db->conn);
+}
+
+void db_rollback(struct db *db)
+{
+    if (db_in_transaction(db))
+        db_exec(db, "ROLLBACK");
 }
 
 int db_savepoint(struct db *db)
@@ -413,7 +413,7 @@ void db_savepoint_rollback(struct db *db)
 {
     /* After some errors SQLite has already rolled the whole transaction
      * back; then there is no savepoint left to return to. */
-    if (!sqlite3_get_autocommit(db->conn))
+    if (db_in_transaction(db))
         db_exec(db, "ROLLBACK TO item; RELEASE item");
 }
 

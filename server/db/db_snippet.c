@@ -31,8 +31,11 @@ struct snip_tokenizer {
 
 /* Token offsets of a column, as far as they were needed. */
 struct snip_tokens {
-    int *start, *end;
-    int n, cap, stop; /* tokens kept; the first position not needed */
+    struct {
+        int start, end; /* bytes */
+    } * tok;
+    size_t cap;
+    int n, stop; /* tokens kept; the first position not needed */
 };
 
 #define SNIP_ENOUGH SQLITE_DONE /* the callback's "stop here" */
@@ -41,7 +44,6 @@ static int on_token(void *p, int flags, const char *token, int ntoken,
                     int start, int end)
 {
     struct snip_tokens *t = p;
-    size_t cap = (size_t)t->cap;
 
     (void)token;
     (void)ntoken;
@@ -49,14 +51,9 @@ static int on_token(void *p, int flags, const char *token, int ntoken,
         return SQLITE_OK;
     if (t->n >= t->stop)
         return SNIP_ENOUGH;
-    if (t->n == t->cap) {
-        t->start = xgrow(t->start, sizeof(int), (size_t)t->n + 1, &cap);
-        cap = (size_t)t->cap;
-        t->end = xgrow(t->end, sizeof(int), (size_t)t->n + 1, &cap);
-        t->cap = (int)cap;
-    }
-    t->start[t->n] = start;
-    t->end[t->n] = end;
+    t->tok = xgrow(t->tok, sizeof(*t->tok), (size_t)t->n + 1, &t->cap);
+    t->tok[t->n].start = start;
+    t->tok[t->n].end = end;
     t->n++;
     return SQLITE_OK;
 }
@@ -66,7 +63,7 @@ static int on_token(void *p, int flags, const char *token, int ntoken,
 static bool starts_sentence(const char *doc, const struct snip_tokens *t,
                             int pos)
 {
-    int i = t->start[pos] - 1;
+    int i = t->tok[pos].start - 1;
     char c = 0;
 
     if (pos == 0)
@@ -76,7 +73,7 @@ static bool starts_sentence(const char *doc, const struct snip_tokens *t,
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
             break;
     }
-    return i != t->start[pos] - 1 && (c == '.' || c == ':');
+    return i != t->tok[pos].start - 1 && (c == '.' || c == ':');
 }
 
 /* The last of the sentence starts @firsts at or before token @pos. */
@@ -189,7 +186,7 @@ static int highlight(const char *doc, const struct snip_tokens *t, int from,
 
     for (int pos = ranged ? from : 0;
          pos < t->n && (!ranged || pos <= to) && rc == SQLITE_OK; pos++) {
-        int s = t->start[pos], e = t->end[pos];
+        int s = t->tok[pos].start, e = t->tok[pos].end;
         if (ranged && from && pos == from)
             *off = s;
         if (pos == it->start) {
@@ -328,8 +325,7 @@ static void snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
         sqlite3_result_error_code(ctx, rc);
     buf_release(&b);
     free(firsts);
-    free(t.start);
-    free(t.end);
+    free(t.tok);
     free(seen);
 }
 

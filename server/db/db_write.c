@@ -691,17 +691,8 @@ static int hit_by_count(const void *a, const void *b)
 
 int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          const uint32_t *fp, size_t nfp, size_t max,
-                         struct db_claim_candidate **out, size_t *n)
-{
-    return db_claims_candidates_common(db, kind, article_id, fp, nfp, max, out,
-                                       n, NULL, NULL);
-}
-
-int db_claims_candidates_common(struct db *db, const char *kind,
-                                int64_t article_id, const uint32_t *fp,
-                                size_t nfp, size_t max,
-                                struct db_claim_candidate **out, size_t *n,
-                                uint32_t **common, size_t *ncommon)
+                         struct db_claim_candidate **out, size_t *n,
+                         uint32_t **common, size_t *ncommon)
 {
     struct sketch_hit *hits = NULL;
     size_t nhits = 0, cap = 0, hcap = 0, ccap = 0;

@@ -136,20 +136,14 @@ struct db_claim_candidate {
  * @article_id whose stored sketch (a few of their fingerprint hashes, see
  * schema/0003_claim_sketch.sql) meets the hashes of @fp, most hashes met
  * first (at most @max). *@out is a new array (db_claim_candidates_free).
+ * Unless @common is NULL, *@common (a new array, or NULL when *@ncommon is
+ * 0) receives the hashes of @fp that so many stored claims carry that they
+ * tell none apart.
  */
 int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          const uint32_t *fp, size_t nfp, size_t max,
-                         struct db_claim_candidate **out, size_t *n);
-/*
- * db_claims_candidates_common - db_claims_candidates, and *@common (a new
- * array, or NULL when *@ncommon is 0) receives the hashes of @fp that so
- * many stored claims carry that they tell none apart.
- */
-int db_claims_candidates_common(struct db *db, const char *kind,
-                                int64_t article_id, const uint32_t *fp,
-                                size_t nfp, size_t max,
-                                struct db_claim_candidate **out, size_t *n,
-                                uint32_t **common, size_t *ncommon);
+                         struct db_claim_candidate **out, size_t *n,
+                         uint32_t **common, size_t *ncommon);
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n);
 int db_claim_group_create(struct db *db, const char *kind, const char *label,
                           int64_t *id);

@@ -249,9 +249,9 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
         uint32_t *common = NULL;
         size_t ncommon = 0;
         if (!groups[i])
-            rc = db_claims_candidates_common(
-                db, kind, article_id, c->fingerprint, c->nfingerprint,
-                CLAIM_CANDIDATES, &cands, &ncands, &common, &ncommon);
+            rc = db_claims_candidates(db, kind, article_id, c->fingerprint,
+                                      c->nfingerprint, CLAIM_CANDIDATES, &cands,
+                                      &ncands, &common, &ncommon);
         /*
          * An entity in the context of very many stored numbers (a
          * country, or a table word taken for a name: "Shr", "Qtly")

@@ -265,7 +265,6 @@ int ingest_post(struct ingest *in, const char *body, size_t len, bool ndjson,
     json_t *all = parse_post(body, len, ndjson, err, errlen);
     size_t i;
     json_t *item;
-    long lost;
     int rc = 0;
 
     if (!all)
@@ -329,7 +328,7 @@ int ingest_post(struct ingest *in, const char *body, size_t len, bool ndjson,
             break;
     }
     /* Nothing is reported created before it is committed. */
-    if (ingest_commit(in, &lost) != DB_OK || lost)
+    if (commit_post(in) != DB_OK)
         rc = DB_ERROR;
     jw_end(w);
     jw_end(&wd);

@@ -157,24 +157,22 @@ static void read_lines(struct reader *r, FILE *f, const char *name)
     ssize_t got;
 
     while (!r->db_failure && (got = getline(&line, &cap, f)) >= 0) {
-        size_t s = 0, n = (size_t)got;
+        size_t pos = 0, counted = 0, n;
+        const char *text;
         char where[512];
         json_error_t je;
         json_t *v;
 
+        /* getline keeps the newline: the buffer is exactly one line. */
         lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            n--;
-        while (s < n && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r'))
-            s++;
-        if (s == n)
+        if (!ingest_next_line(line, (size_t)got, &pos, &counted, &text, &n))
             continue;
         snprintf(where, sizeof(where), "%s:%zu", name, lineno);
-        if (n - s > MAX_LINE) {
+        if (n > MAX_LINE) {
             input_error(r, where, "line too long");
             continue;
         }
-        v = json_loadb(line + s, n - s, 0, &je);
+        v = json_loadb(text, n, 0, &je);
         if (!v) {
             char msg[256];
             snprintf(msg, sizeof(msg), "not valid JSON: %s", je.text);

@@ -1357,7 +1357,8 @@ static void test_groups_events(void)
     free(ids);
 
     struct db_claim_candidate *cand = NULL;
-    ok(db_claims_candidates(db, "number", 3, fp_q, 2, 10, &cand, &n) == DB_OK &&
+    ok(db_claims_candidates(db, "number", 3, fp_q, 2, 10, &cand, &n, NULL,
+                            NULL) == DB_OK &&
            n == 2,
        "claims sharing fingerprint hashes are candidates");
     ok(n == 2 && cand[0].group_id == g1 && cand[0].nfingerprint == 3 &&
@@ -1365,11 +1366,13 @@ static void test_groups_events(void)
            strcmp(cand[0].unit, "troops") == 0,
        "with their group, unit and fingerprint");
     db_claim_candidates_free(cand, n);
-    ok(db_claims_candidates(db, "number", 1, fp_q, 2, 10, &cand, &n) == DB_OK &&
+    ok(db_claims_candidates(db, "number", 1, fp_q, 2, 10, &cand, &n, NULL,
+                            NULL) == DB_OK &&
            n == 1 && cand[0].id == c2,
        "the asking article's own claims are left out");
     db_claim_candidates_free(cand, n);
-    ok(db_claims_candidates(db, "quote", 3, fp_q, 2, 10, &cand, &n) == DB_OK &&
+    ok(db_claims_candidates(db, "quote", 3, fp_q, 2, 10, &cand, &n, NULL,
+                            NULL) == DB_OK &&
            n == 0,
        "another kind finds nothing");
     db_claim_candidates_free(cand, n);
