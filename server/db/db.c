@@ -380,12 +380,61 @@ void db_tune_for_bulk_writes(struct db *db)
 
 int db_begin(struct db *db)
 {
+    /* Anything still noted belonged to a transaction SQLite rolled back. */
+    db->fts_articles_from = db->fts_claims_from = 0;
     return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_fts_added(struct db *db, bool claim, int64_t id)
+{
+    int64_t *from = claim ? &db->fts_claims_from : &db->fts_articles_from;
+
+    if (!*from || id < *from)
+        *from = id;
+    return db_in_transaction(db) ? DB_OK : db_fts_sync(db);
+}
+
+static int fts_index_from(struct db *db, const char *sql, int64_t *from)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!*from)
+        return DB_OK;
+    if (!(st = db_stmt(db, sql)))
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, *from);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+    *from = 0;
+    return DB_OK;
+}
+
+int db_fts_sync(struct db *db)
+{
+    /* Every row from the first one noted is new: ids are max(id) + 1, and
+     * rows a rolled-back savepoint took away are simply not there. */
+    int rc = fts_index_from(db,
+                            "INSERT INTO articles_fts(rowid, title, body) "
+                            "SELECT id, title, body FROM articles "
+                            "WHERE id >= ?1",
+                            &db->fts_articles_from);
+
+    if (rc == DB_OK)
+        rc = fts_index_from(db,
+                            "INSERT INTO claims_fts(rowid, text) SELECT "
+                            "id, text FROM claim_texts WHERE id >= ?1",
+                            &db->fts_claims_from);
+    return rc;
 }
 
 int db_commit(struct db *db)
 {
-    return db_exec(db, "COMMIT");
+    int rc = db_fts_sync(db);
+
+    return rc == DB_OK ? db_exec(db, "COMMIT") : rc;
 }
 
 bool db_in_transaction(struct db *db)
@@ -397,6 +446,7 @@ void db_rollback(struct db *db)
 {
     if (db_in_transaction(db))
         db_exec(db, "ROLLBACK");
+    db->fts_articles_from = db->fts_claims_from = 0;
 }
 
 int db_savepoint(struct db *db)

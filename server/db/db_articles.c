@@ -65,7 +65,7 @@ int db_articles_insert(struct db *db, const struct db_article_new *a,
     if (rc != SQLITE_DONE)
         return db_status_of(db, rc);
     *id = sqlite3_last_insert_rowid(db->conn);
-    return DB_OK;
+    return db_fts_added(db, false, *id);
 }
 
 int db_articles_get(struct db *db, int64_t id, db_article_cb cb, void *ctx)
@@ -349,10 +349,12 @@ int db_articles_total(struct db *db, int64_t *count)
 
 int db_articles_delete(struct db *db, int64_t id)
 {
-    sqlite3_stmt *st = db_stmt(db, "DELETE FROM articles WHERE id = ?");
-    int rc;
+    sqlite3_stmt *st;
+    int rc = db_fts_sync(db);
 
-    if (!st)
+    if (rc != DB_OK)
+        return rc;
+    if (!(st = db_stmt(db, "DELETE FROM articles WHERE id = ?")))
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);

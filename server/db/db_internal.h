@@ -24,6 +24,9 @@ struct db {
     int64_t deadline_ns; /* CLOCK_MONOTONIC; 0 = none */
     uint64_t tick;
     struct db_stmt_slot cache[DB_STMT_CACHE];
+    /* The first article and claim ids this transaction added and their
+     * full-text indexes were not told of yet (0: none); db_fts_sync(). */
+    int64_t fts_articles_from, fts_claims_from;
 };
 
 /*
@@ -53,6 +56,19 @@ const char *db_col_text(sqlite3_stmt *st, int i);
 struct db_article;
 /* The row of @st as a list item (strings borrowed until the next step). */
 void db_article_list_row(sqlite3_stmt *st, struct db_article *a);
+
+/*
+ * db_fts_added - note that an article (@claim false) or a claim row @id
+ * was inserted: db_fts_sync() indexes it, at the latest just before the
+ * transaction commits; at once if no transaction is open.
+ */
+int db_fts_added(struct db *db, bool claim, int64_t id);
+/*
+ * db_fts_sync - add the rows noted by db_fts_added() to articles_fts and
+ * claims_fts. Before a delete of articles or claims too: the delete
+ * triggers take rows out of the index, which must have them.
+ */
+int db_fts_sync(struct db *db);
 
 /* Run @sql with no result rows. */
 int db_exec(struct db *db, const char *sql);

@@ -460,6 +460,8 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
+    if ((rc = db_fts_added(db, true, *id)) != DB_OK)
+        return rc;
     st = db_stmt(db, "INSERT OR IGNORE INTO claim_sketch(scope, hash, "
                      "claim_id) VALUES (substr(?1, 1, 1), ?2, ?3)");
     if (!st)
@@ -496,7 +498,10 @@ int db_annotations_clear(struct db *db, int64_t article_id)
         "DELETE FROM claims WHERE article_id = ?",
         "DELETE FROM mentions WHERE article_id = ?",
     };
+    int rc = db_fts_sync(db);
 
+    if (rc != DB_OK)
+        return rc;
     return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), &article_id,
                         1);
 }

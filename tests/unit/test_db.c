@@ -576,6 +576,106 @@ static void test_delete(struct db *db)
     is_int(s.n, 0, "its words left the full-text index");
 }
 
+/* Rows of @table (articles_fts or claims_fts) matching @word. */
+static int64_t fts_hits(struct db *db, const char *table, const char *word)
+{
+    char sql[128];
+    int64_t n = -1;
+
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s MATCH ?1",
+             table, table);
+    sqlite3_stmt *st = db_stmt(db, sql);
+    sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+/* FTS5's own check that @table's index equals its content. */
+static bool fts_consistent(struct db *db, const char *table)
+{
+    char sql[160];
+
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO %s(%s, rank) VALUES ('integrity-check', 1)", table,
+             table);
+    return db_exec(db, sql) == DB_OK;
+}
+
+static int64_t add_article(struct db *db, const char *hash, const char *body)
+{
+    struct db_article_new a = {NULL, "Test", "Deferred", "2021-12-01", NULL,
+                               body, hash, 3};
+    int64_t id = 0;
+
+    return db_articles_insert(db, &a, &id) == DB_OK ? id : -1;
+}
+
+/*
+ * New articles and claims reach the full-text indexes when their
+ * transaction commits (schema 0004): rows of a rolled-back savepoint or
+ * transaction never do, rows deleted before the commit leave the index
+ * consistent, and a write outside a transaction is searchable at once.
+ */
+static void test_fts_at_commit(void)
+{
+    char file[300], err[512];
+    struct db *db = NULL;
+
+    snprintf(file, sizeof(file), "%s/fts.db", tmpdir);
+    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open: %s", err);
+        return;
+    }
+    ok(add_article(db, "f1", "a lone quokka") > 0 &&
+           fts_hits(db, "articles_fts", "quokka") == 1,
+       "outside a transaction an article is indexed at once");
+
+    db_begin(db);
+    int64_t gone = add_article(db, "f2", "a wombat that is deleted");
+    db_savepoint(db);
+    add_article(db, "f3", "a numbat rolled back");
+    db_savepoint_rollback(db);
+    int64_t kept = add_article(db, "f4", "a bilby that stays");
+    struct db_claim_row c = {.article_id = kept, .kind = "statement",
+                             .start = 2, .end = 7};
+    int64_t claim = 0;
+    ok(gone > 0 && kept > 0 && db_claim_insert(db, &c, &claim) == DB_OK,
+       "articles and a claim inserted in a transaction");
+    is_int(db_articles_delete(db, gone), DB_OK,
+           "an article deleted before its transaction commits");
+    is_int(db_commit(db), DB_OK, "commit");
+    is_int(fts_hits(db, "articles_fts", "bilby"), 1,
+           "the committed article is found");
+    is_int(fts_hits(db, "claims_fts", "bilby"), 1,
+           "and its claim, by the claim's span of the body");
+    is_int(fts_hits(db, "articles_fts", "numbat"), 0,
+           "an article of a rolled-back savepoint is not");
+    is_int(fts_hits(db, "articles_fts", "wombat"), 0,
+           "nor the article deleted before the commit");
+
+    db_begin(db);
+    add_article(db, "f5", "a potoroo never kept");
+    db_rollback(db);
+    db_begin(db);
+    add_article(db, "f6", "a dunnart kept");
+    is_int(db_commit(db), DB_OK, "a transaction after a rollback commits");
+    ok(fts_hits(db, "articles_fts", "potoroo") == 0 &&
+           fts_hits(db, "articles_fts", "dunnart") == 1,
+       "the rolled-back article is not indexed, the next one is");
+    ok(fts_consistent(db, "articles_fts") &&
+           fts_consistent(db, "claims_fts"),
+       "both full-text indexes pass FTS5's integrity-check");
+    db_close(db);
+    for (const char *ext = ""; ext; ext = *ext ? NULL : "-wal") {
+        snprintf(file, sizeof(file), "%s/fts.db%s", tmpdir, ext);
+        unlink(file);
+    }
+    snprintf(file, sizeof(file), "%s/fts.db-shm", tmpdir);
+    unlink(file);
+}
+
 /* Entity JSON from db_entities_get, parsed; NULL when absent. */
 static json_t *entity(struct db *db, int64_t id)
 {
@@ -1683,6 +1783,7 @@ int main(void)
     test_sources_volume(db);
     test_search(db);
     test_delete(db);
+    test_fts_at_commit();
     test_entities(db);
     test_big_filters(db);
     db_close(db);
