@@ -830,11 +830,13 @@ void db_claim_candidates_free(struct db_claim_candidate *c, size_t n)
     free(c);
 }
 
-int db_claim_group_create(struct db *db, const char *kind, const char *label,
-                          int64_t *id)
+int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
+                         const char *label, int64_t *id)
 {
+    /* One claim: one outlet, nothing to agree or conflict with. */
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO claim_groups(kind, label, "
-                                   "status) VALUES (?, ?, 'single')");
+                                   "status, source_count) VALUES (?, ?, "
+                                   "'single', 1)");
     int rc;
 
     if (!st)
@@ -842,9 +844,11 @@ int db_claim_group_create(struct db *db, const char *kind, const char *label,
     db_bind_text(st, 1, kind);
     db_bind_text(st, 2, label);
     rc = step_done(db, st);
-    if (rc == DB_OK)
-        *id = sqlite3_last_insert_rowid(db->conn);
-    return rc;
+    if (rc != DB_OK)
+        return rc;
+    *id = sqlite3_last_insert_rowid(db->conn);
+    return exec_ids(db, "UPDATE claims SET group_id = ?2 WHERE id = ?1",
+                    claim_id, *id);
 }
 
 int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id)

@@ -145,8 +145,9 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          struct db_claim_candidate **out, size_t *n,
                          uint32_t **common, size_t *ncommon);
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n);
-int db_claim_group_create(struct db *db, const char *kind, const char *label,
-                          int64_t *id);
+/* A new group (*@id) whose first member is the stored claim @claim_id. */
+int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
+                         const char *label, int64_t *id);
 /* Put a stored claim in a group and update the group's outlets and
  * status by what the claim adds. */
 int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id);

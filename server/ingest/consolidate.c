@@ -285,11 +285,12 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
                 c->kind == EX_CLAIM_NUMBER
                     ? short_label(body + snt->start, snt->end - snt->start)
                     : short_label(body + c->start, c->end - c->start);
-            rc = db_claim_group_create(db, kind, label, &groups[i]);
+            rc = db_claim_group_start(db, claim_ids[i], kind, label,
+                                      &groups[i]);
             free(label);
-        }
-        if (rc == DB_OK)
+        } else if (rc == DB_OK) {
             rc = db_claim_join_group(db, claim_ids[i], groups[i]);
+        }
     }
     free(groups);
     return rc;

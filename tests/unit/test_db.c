@@ -1372,8 +1372,8 @@ static void test_groups_events(void)
     /* Numbers: two outlets agree, then a third article disagrees. */
     int64_t c1 = number_claim(db, 1, 100000, fp_a, 3);
     int64_t c2 = number_claim(db, 2, 100000, fp_b, 3);
-    db_claim_group_create(db, "number", "troops", &g1);
-    ok(db_claim_join_group(db, c1, g1) == DB_OK, "a claim joins a group");
+    ok(db_claim_group_start(db, c1, "number", "troops", &g1) == DB_OK,
+       "a claim starts a group");
     is_str(group_state(db, g1), "single/1", "one outlet is single");
     db_claim_join_group(db, c2, g1);
     is_str(group_state(db, g1), "corroborated/2",
@@ -1386,9 +1386,8 @@ static void test_groups_events(void)
     /* Different numbers from one outlet do not conflict. */
     int64_t c4 = number_claim(db, 1, 50, NULL, 0);
     int64_t c5 = number_claim(db, 3, 60, NULL, 0);
-    db_claim_group_create(db, "number", "tanks", &g2);
-    db_claim_join_group(db, c4, g2);
-    db_claim_join_group(db, c5, g2);
+    db_claim_group_start(db, c4, "number", "tanks", &g2);
+    ok(db_claim_join_group(db, c5, g2) == DB_OK, "a claim joins a group");
     is_str(group_state(db, g2), "single/1",
            "one outlet is a single source, never a conflict");
 
@@ -1400,8 +1399,7 @@ static void test_groups_events(void)
     q.article_id = 4;
     q.speaker_entity_id = peskov;
     db_claim_insert(db, &q, &q2);
-    db_claim_group_create(db, "quote", "no plans", &g3);
-    db_claim_join_group(db, q1, g3);
+    db_claim_group_start(db, q1, "quote", "no plans", &g3);
     db_claim_join_group(db, q2, g3);
     is_str(group_state(db, g3), "conflicting/2",
            "a quote given to two speakers conflicts (no source counts "
