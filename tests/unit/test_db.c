@@ -119,6 +119,18 @@ static int64_t count(struct db *db, const struct db_article_query *q,
     return n;
 }
 
+/* Remove the database @name of tmpdir with its -wal and -shm files. */
+static void remove_db(const char *name)
+{
+    static const char *const ext[] = {"", "-wal", "-shm"};
+    char file[300];
+
+    for (size_t i = 0; i < sizeof(ext) / sizeof(*ext); i++) {
+        snprintf(file, sizeof(file), "%s/%s%s", tmpdir, name, ext[i]);
+        unlink(file);
+    }
+}
+
 static void test_open(void)
 {
     struct db *db = NULL;
@@ -171,11 +183,7 @@ static void test_open(void)
     ok(db_open(other, DB_OPEN_CREATE, &db, err, sizeof(err)) == DB_ERROR &&
            strstr(err, "newer"),
        "a schema newer than the binary is refused");
-    unlink(other);
-    snprintf(other, sizeof(other), "%s/foreign.db-wal", tmpdir);
-    unlink(other);
-    snprintf(other, sizeof(other), "%s/foreign.db-shm", tmpdir);
-    unlink(other);
+    remove_db("foreign.db");
 }
 
 static void test_insert(struct db *db)
@@ -668,12 +676,7 @@ static void test_fts_at_commit(void)
            fts_consistent(db, "claims_fts"),
        "both full-text indexes pass FTS5's integrity-check");
     db_close(db);
-    for (const char *ext = ""; ext; ext = *ext ? NULL : "-wal") {
-        snprintf(file, sizeof(file), "%s/fts.db%s", tmpdir, ext);
-        unlink(file);
-    }
-    snprintf(file, sizeof(file), "%s/fts.db-shm", tmpdir);
-    unlink(file);
+    remove_db("fts.db");
 }
 
 /* Entity JSON from db_entities_get, parsed; NULL when absent. */
@@ -1197,12 +1200,7 @@ static void test_reads(void)
 
     buf_release(&b);
     db_close(db);
-    static const char *const files[] = {"reads.db", "reads.db-wal",
-                                        "reads.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(file, sizeof(file), "%s/%s", tmpdir, files[i]);
-        unlink(file);
-    }
+    remove_db("reads.db");
 }
 
 /* The largest filter the API accepts: 100 sources and 100 entities. */
@@ -1594,12 +1592,7 @@ static void test_groups_events(void)
     db_event_candidates_free(ec, n);
     db_commit(db);
     db_close(db);
-    static const char *const files[] = {"groups.db", "groups.db-wal",
-                                        "groups.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(file, sizeof(file), "%s/%s", tmpdir, files[i]);
-        unlink(file);
-    }
+    remove_db("groups.db");
 }
 
 static void test_readonly(void)
@@ -1703,6 +1696,7 @@ static void test_snippet(void)
     ok(same == compared, "dossier_snippet() = snippet() on every row%s%s",
        first_diff[0] ? ": " : "", first_diff);
     db_close(db);
+    remove_db("snippet.db");
 }
 
 static void test_deadline(void)
@@ -1751,11 +1745,7 @@ static void test_deadline(void)
            "a generous deadline does not interrupt");
     is_int(n, 5000, "the count");
     db_close(db);
-    unlink(heavy);
-    snprintf(heavy, sizeof(heavy), "%s/heavy.db-wal", tmpdir);
-    unlink(heavy);
-    snprintf(heavy, sizeof(heavy), "%s/heavy.db-shm", tmpdir);
-    unlink(heavy);
+    remove_db("heavy.db");
 }
 
 int main(void)
@@ -1792,13 +1782,7 @@ int main(void)
     test_deadline();
     test_snippet();
 
-    static const char *const files[] = {"test.db", "test.db-wal",
-                                        "test.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char f[300];
-        snprintf(f, sizeof(f), "%s/%s", tmpdir, files[i]);
-        unlink(f);
-    }
+    remove_db("test.db");
     rmdir(tmpdir);
     return tap_done();
 }
