@@ -226,7 +226,7 @@ static void snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
     struct cinst it;
     struct buf b;
     const char *doc;
-    int ndoc, docsize, ninst, nphrase, col, ntok, rc;
+    int ndoc, docsize, ninst = 0, nphrase, col, ntok, rc;
     int best_score = 0, best_start = 0, last = -1, off = 0;
     unsigned char *seen;
 
