@@ -22,6 +22,7 @@ import atexit
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -231,33 +232,36 @@ class Server:
                 ' '.join(args), p.stderr.decode(errors='replace')))
         return p
 
-    def start(self, attempts=3):
-        for _ in range(attempts):
-            self.port = free_port()
-            self.log_file = open(self.log_path, 'ab')
-            self.proc = subprocess.Popen(
-                [self.binary, 'serve'] + self.db_args +
-                ['--listen', '127.0.0.1:%d' % self.port] + self.args,
-                cwd=self.dir, env=self.env, stdin=subprocess.DEVNULL,
-                stdout=self.log_file, stderr=self.log_file)
-            if self._wait_ready():
-                return
-            self.proc.kill()
-            self.proc.wait()
-            self.log_file.close()
-        raise RuntimeError('dossier serve did not start:\n' + self.log())
+    def start(self, timeout=15):
+        """Start on a port the kernel picks, and wait until health answers.
 
-    def _wait_ready(self, timeout=15):
+        The port comes from the server's own "listening on" log line: a
+        port chosen beforehand could be taken by a parallel test before the
+        server binds it.
+        """
+        self.log_file = open(self.log_path, 'ab')
+        offset = len(self.log())
+        self.proc = subprocess.Popen(
+            [self.binary, 'serve'] + self.db_args +
+            ['--listen', '127.0.0.1:0'] + self.args,
+            cwd=self.dir, env=self.env, stdin=subprocess.DEVNULL,
+            stdout=self.log_file, stderr=self.log_file)
+        listening = re.compile(r'listening on http://127\.0\.0\.1:(\d+)/')
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                return False
-            try:
-                self.request('GET', '/api/v1/health', timeout=2)
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
+                break
+            m = listening.search(self.log()[offset:])
+            if m:
+                self.port = int(m.group(1))
+                try:
+                    self.request('GET', '/api/v1/health', timeout=2)
+                    return
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError('dossier serve did not start:\n' + self.log())
 
     def connection(self, timeout=30):
         return http.client.HTTPConnection('127.0.0.1', self.port,

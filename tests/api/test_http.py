@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import threading
 import time
 
@@ -495,6 +496,35 @@ def connection_timeout(t):
              'an idle connection is closed after connection_timeout_s',
              '%.1f s' % took, data)
         t.status(s.get('/api/v1/health'), 200, 'new connections still work')
+
+
+@tap.test
+def port_in_use(t):
+    # A second server on a port that is taken must fail, not share the port
+    # with the first (SO_REUSEPORT would split the connections between two
+    # processes, possibly on two different databases).
+    with Server(tap.binary) as s:
+        other = Server(tap.binary, sample=False, start=False)
+        p = subprocess.Popen([tap.binary, 'serve', '--db', other.db,
+                              '--listen', '127.0.0.1:%d' % s.port],
+                             cwd=other.dir, env=other.env,
+                             stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            _, err = p.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            err = b''
+        # While the second one runs (if it does), ask the port 20 times.
+        counts = {s.json('/api/v1/health')['articles'] for _ in range(20)}
+        if p.poll() is None:
+            p.kill()
+            err = p.communicate()[1]
+        other.close()
+        t.eq(p.returncode, 2, 'serve on a port in use: exit status 2 '
+             '(-9: it ran, sharing the port)', err[-300:])
+        t.ok(b'cannot listen on 127.0.0.1:%d' % s.port in err,
+             'the error names the address', err[-300:])
+        t.eq(counts, {5}, 'every request still reaches the first server')
 
 
 @tap.test
