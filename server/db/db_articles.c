@@ -387,9 +387,12 @@ int db_sources_list(struct db *db, db_source_cb cb, void *ctx)
     sqlite3_stmt *st;
     int rc;
 
-    st = db_stmt(db, "SELECT source, count(*), min(published), "
-                     "max(published) FROM articles GROUP BY source "
-                     "ORDER BY count(*) DESC, source");
+    /* coalesce(published, '') as in index articles_source, so that the
+     * index answers alone: min(published) read every article's row. */
+    st = db_stmt(db, "SELECT source, count(*), "
+                     "min(nullif(coalesce(published, ''), '')), "
+                     "nullif(max(coalesce(published, '')), '') FROM articles "
+                     "GROUP BY source ORDER BY count(*) DESC, source");
     if (!st)
         return DB_ERROR;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

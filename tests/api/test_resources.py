@@ -239,9 +239,17 @@ def claims(t):
     t.ok(items, 'needs extraction: claims exist')
     for c in items[:50]:
         check_claim(t, c, 'claim %d' % c['id'])
-    keys = [(c['published'], c['article_id'], c['start']) for c in items]
-    t.ok(all(a[0] <= b[0] for a, b in zip(keys, keys[1:])),
-         'claims ordered by published')
+    keys = [(c['published'] or '', c['article_id'], c['start'], c['id'])
+            for c in items]
+    t.eq(keys, sorted(keys), 'claims ordered by published, article, start')
+    t.ok(len({k[:2] for k in keys}) > len({k[0] for k in keys}) or
+         len(keys) < 2, 'needs two articles of one date (the order within '
+         'a date)', keys[:3])
+
+    def in_order(got, name):
+        """A filtered list keeps the order of the whole list."""
+        want = [c['id'] for c in items if c['id'] in set(ids(got))]
+        t.eq(ids(got), want, name + ': in the order of the whole list')
     bodies = {}
     bad = []
     for c in items:
@@ -256,6 +264,7 @@ def claims(t):
         t.eq(sorted(ids(got)), sorted(c['id'] for c in items
                                       if c['kind'] == kind),
              'kind=%s filters' % kind)
+        in_order(got, 'kind=%s' % kind)
         t.ok(got, 'needs extraction: some %s claims' % kind)
     got = srv.json('/api/v1/claims', {'kind': 'quote,number',
                                       'limit': 100})['items']
@@ -274,6 +283,7 @@ def claims(t):
     t.eq(sorted(ids(got)), sorted(c['id'] for c in items
                                   if c['source'] == 'Daily Mail'),
          'source= filters')
+    in_order(got, 'source=')
     spk = [c['speaker']['entity_id'] for c in items
            if c['speaker'] and c['speaker']['entity_id']]
     if t.ok(spk, 'needs extraction: a claim with a named speaker'):
@@ -281,6 +291,7 @@ def claims(t):
         t.eq(sorted(ids(got)), sorted(
             c['id'] for c in items if c['speaker'] and
             c['speaker']['entity_id'] == spk[0]), 'speaker= filters')
+        in_order(got, 'speaker=')
     got = srv.json('/api/v1/claims', {'q': 'troops', 'limit': 100})['items']
     t.ok(got and all('troop' in c['text'].lower() for c in got),
          'q=troops: full text over the claim text (stemmed)',
@@ -317,6 +328,7 @@ def claims(t):
                  for c in got), 'status=%s: grouped claims' % status)
     got = full_list(t, '/api/v1/claims', {'status': 'conflicting'})
     t.ok(got, 'needs extraction: conflicting claims (100,000 vs 120,000)')
+    in_order(got, 'status=conflicting')
     for c in items[:5]:
         r = srv.get('/api/v1/claims/%d' % c['id'])
         t.eq(t.json_ok(r, 'claim %d' % c['id']), c,
