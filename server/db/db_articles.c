@@ -102,14 +102,11 @@ int db_articles_get(struct db *db, int64_t id, db_article_cb cb, void *ctx)
 }
 
 /* The filters every article query shares. */
-static void add_filters(struct db_query *dq, const struct db_article_query *q,
-                        char until_next[11])
+/* The conditions on an article's columns and mentions. */
+static void article_filters(struct db_query *dq,
+                            const struct db_article_query *q,
+                            char until_next[11])
 {
-    if (q->match) {
-        db_query_and(dq);
-        db_query_sql(dq, "articles_fts MATCH ");
-        db_query_text(dq, q->match);
-    }
     if (q->nsources) {
         db_query_and(dq);
         db_query_sql(dq, "a.source IN ");
@@ -123,7 +120,7 @@ static void add_filters(struct db_query *dq, const struct db_article_query *q,
     if (q->until) {
         date_next_day(q->until, until_next);
         db_query_and(dq);
-        db_query_sql(dq, "a.published IS NOT NULL AND " PUB_KEY " < ");
+        db_query_sql(dq, PUB_KEY " > '' AND " PUB_KEY " < ");
         db_query_text(dq, until_next);
     }
     if (q->nentities) {
@@ -132,6 +129,36 @@ static void add_filters(struct db_query *dq, const struct db_article_query *q,
                          "WHERE entity_id IN ");
         db_query_int_list(dq, q->entities, q->nentities);
         db_query_sql(dq, ")");
+    }
+}
+
+/*
+ * The WHERE of a list, a count or a volume. With a full-text query the
+ * article filters become one set of ids, built once from the indexes
+ * (articles_source, articles_published, mentions), that each match is
+ * looked up in: "+articles_fts.rowid IN (SELECT a.id FROM articles a WHERE
+ * ...)". Joined per match instead, each match of a common word cost a row
+ * lookup, and SQLite could drive the query from the filter and run the
+ * MATCH once per article (a count of "first" in one outlet's articles: 376
+ * ms; as a set, 12 ms at 190k articles). The unary + keeps the set a
+ * filter rather than the outer loop.
+ */
+static void add_filters(struct db_query *dq, const struct db_article_query *q,
+                        char until_next[11])
+{
+    if (!q->match) {
+        article_filters(dq, q, until_next);
+        return;
+    }
+    db_query_and(dq);
+    db_query_sql(dq, "articles_fts MATCH ");
+    db_query_text(dq, q->match);
+    if (q->nsources || q->since || q->until || q->nentities) {
+        db_query_and(dq);
+        db_query_open(dq, "+articles_fts.rowid IN (SELECT a.id FROM "
+                          "articles a");
+        article_filters(dq, q, until_next);
+        db_query_close(dq);
     }
 }
 
@@ -211,9 +238,8 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
                                    " ORDER BY " PUB_KEY " ASC, a.id ASC"},
         [DB_SORT_ID] = {" ORDER BY rid", " ORDER BY r.rid"},
     };
-    bool join = q->nsources || q->since || q->until || q->nentities ||
-                q->sort == DB_SORT_PUBLISHED_DESC ||
-                q->sort == DB_SORT_PUBLISHED_ASC;
+    bool join =
+        q->sort == DB_SORT_PUBLISHED_DESC || q->sort == DB_SORT_PUBLISHED_ASC;
 
     db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT articles_fts.rowid AS "
                      "rid, articles_fts.rank AS s");
@@ -313,11 +339,9 @@ int db_articles_count(struct db *db, const struct db_article_query *q,
             *count = cap;
         return rc;
     }
-    /* Counting on the FTS table alone avoids the join when possible. */
-    bool fts_only =
-        q->match && !q->nsources && !q->since && !q->until && !q->nentities;
+    /* A search counts on the FTS table alone (add_filters). */
     db_query_init(&dq, "SELECT count(*) FROM (SELECT 1");
-    db_query_sql(&dq, fts_only ? " FROM articles_fts" : from_clause(q));
+    db_query_sql(&dq, q->match ? " FROM articles_fts" : " FROM articles a");
     add_filters(&dq, q, until_next);
     db_query_sql(&dq, " LIMIT ");
     db_query_int(&dq, cap);
@@ -412,11 +436,13 @@ int db_sources_list(struct db *db, db_source_cb cb, void *ctx)
 int db_articles_volume(struct db *db, const struct db_article_query *q,
                        enum db_interval interval, db_bucket_cb cb, void *ctx)
 {
+    /* Counted per date key first (the order of index articles_published,
+     * which holds the key: no table row is read unless a filter needs it),
+     * then summed into buckets: 10x faster than bucketing every row. */
     static const char *const bucket[] = {
-        [DB_INTERVAL_DAY] = "substr(a.published, 1, 10)",
-        [DB_INTERVAL_WEEK] =
-            "date(substr(a.published, 1, 10), 'weekday 0', '-6 days')",
-        [DB_INTERVAL_MONTH] = "substr(a.published, 1, 7)",
+        [DB_INTERVAL_DAY] = "substr(k, 1, 10)",
+        [DB_INTERVAL_WEEK] = "date(substr(k, 1, 10), 'weekday 0', '-6 days')",
+        [DB_INTERVAL_MONTH] = "substr(k, 1, 7)",
     };
     struct db_query dq;
     sqlite3_stmt *st;
@@ -425,11 +451,12 @@ int db_articles_volume(struct db *db, const struct db_article_query *q,
 
     db_query_init(&dq, "SELECT ");
     db_query_sql(&dq, bucket[interval]);
-    db_query_sql(&dq, " AS d, count(*)");
+    db_query_sql(&dq, " AS d, sum(n) FROM (SELECT " PUB_KEY " AS k, "
+                      "count(*) AS n");
     db_query_sql(&dq, from_clause(q));
     add_filters(&dq, q, until_next);
     db_query_and(&dq);
-    db_query_sql(&dq, "a.published IS NOT NULL GROUP BY d ORDER BY d");
+    db_query_sql(&dq, PUB_KEY " > '' GROUP BY k) GROUP BY d ORDER BY d");
     st = db_query_prepare(db, &dq);
     db_query_release(&dq);
     if (!st)

@@ -29,6 +29,18 @@ void db_query_and(struct db_query *q)
     q->where_started = true;
 }
 
+void db_query_open(struct db_query *q, const char *sql)
+{
+    buf_puts(&q->sql, sql);
+    q->where_started = false;
+}
+
+void db_query_close(struct db_query *q)
+{
+    buf_puts(&q->sql, ")");
+    q->where_started = true;
+}
+
 static void bind(struct db_query *q, bool is_int, int64_t i, const char *s)
 {
     if (q->nbinds == DB_QUERY_MAX_BINDS) {

@@ -29,6 +29,11 @@ void db_query_release(struct db_query *q);
 void db_query_sql(struct db_query *q, const char *sql);
 /* Start a condition: " WHERE " the first time, " AND " after. */
 void db_query_and(struct db_query *q);
+/* A subquery inside a condition: db_query_open appends @sql ("x IN (SELECT
+ * ..."), after which db_query_and starts the subquery's own WHERE;
+ * db_query_close appends ")" and goes back to the outer conditions. */
+void db_query_open(struct db_query *q, const char *sql);
+void db_query_close(struct db_query *q);
 /* Append a '?' bound to a value. */
 void db_query_text(struct db_query *q, const char *s);
 void db_query_int(struct db_query *q, int64_t v);

@@ -264,6 +264,62 @@ def filters(t):
 
 
 @tap.test
+def search_with_filters(t):
+    # A search with filters: the same articles as the search alone, kept if
+    # they pass the filters, in every order, counted, paged one by one and
+    # bucketed by the volume endpoint.
+    putin = [e['id'] for e in srv.json('/api/v1/entities',
+                                       {'q': 'putin'})['items']]
+    mentions = set()
+    if putin:
+        for i in FULL:
+            ann = srv.json('/api/v1/articles/%d/annotations' % i)
+            if any(e['entity_id'] == putin[0] for e in ann['entities']):
+                mentions.add(i)
+    days = sorted({a['published'][:10] for a in FULL.values()})
+    mid = days[len(days) // 2]
+    sources = sorted({a['source'] for a in FULL.values()} - {None})
+    filters = [({'source': s}, {i for i, a in FULL.items()
+                                if a['source'] == s}) for s in sources[:3]]
+    filters += [
+        ({'since': mid}, {i for i, a in FULL.items()
+                          if a['published'][:10] >= mid}),
+        ({'until': mid}, {i for i, a in FULL.items()
+                          if a['published'][:10] <= mid}),
+        ({'source': ','.join(sources[:2]), 'since': days[0]},
+         {i for i, a in FULL.items() if a['source'] in sources[:2]})]
+    if putin:
+        filters.append(({'entity': putin[0]}, mentions))
+    key = {'published': lambda i: (FULL[i]['published'], i),
+           '-published': lambda i: (FULL[i]['published'], i),
+           'id': lambda i: i}
+    nonempty = 0
+    for q in ('Putin', 'troops', 'Biden OR Kremlin'):
+        found = search_ids(q)
+        for params, keep in filters:
+            want = found & keep
+            nonempty += bool(want)
+            name = 'q=%s %s' % (q, params)
+            doc = srv.json('/api/v1/articles', dict(params, q=q, limit=100))
+            t.eq((set(ids(doc['items'])), doc['total']), (want, len(want)),
+                 name + ': the search\'s matches that pass, and total')
+            for sort in ('published', '-published', 'id'):
+                got = ids(srv.json('/api/v1/articles', dict(
+                    params, q=q, sort=sort, limit=100))['items'])
+                t.eq(got, sorted(want, key=key[sort],
+                                 reverse=sort == '-published'),
+                     '%s sort=%s: in order' % (name, sort))
+            pages = srv.pages('/api/v1/articles', dict(params, q=q), limit=1)
+            t.eq((sorted(ids(pages[0])), pages[2]), (sorted(want), None),
+                 name + ': paged one by one')
+            vol = srv.json('/api/v1/timeline/volume', dict(params, q=q))
+            t.eq(sum(b['count'] for b in vol['buckets']), len(want),
+                 name + ': volume counts them')
+    t.ok(nonempty >= 8, 'needs extraction and the seed articles: most '
+         'filtered searches find something', nonempty)
+
+
+@tap.test
 def entity_filter(t):
     ents = srv.json('/api/v1/entities', {'q': 'putin'})['items']
     putin = [e for e in ents if e['name'] == 'Vladimir Putin']
