@@ -14,6 +14,10 @@
 #include "db/db_articles.h"
 #include "db/db_query.h"
 
+/* A number macro as a string literal, for SQL text. */
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
 /* Step @st, writing each row with @row until the page is full. */
 static int write_page(struct db *db, sqlite3_stmt *st, struct db_list *page,
                       struct jsonw *w,
@@ -146,6 +150,34 @@ static int entity_row(struct db *db, sqlite3_stmt *st, struct jsonw *w)
     return DB_OK;
 }
 
+/* Below this many entities an outlet's are fetched and sorted; from it
+ * on, the list walks entities in order and keeps the outlet's. */
+#define OUTLET_WALK 2000
+
+/* The rows of index entity_sources_source for the outlets of @q, counted
+ * up to OUTLET_WALK, in *@n. */
+static int outlet_entities(struct db *db, const struct db_entity_query *q,
+                           int64_t *n)
+{
+    struct db_query dq;
+    sqlite3_stmt *st;
+    int rc;
+
+    db_query_init(&dq, "SELECT count(*) FROM (SELECT 1 FROM entity_sources "
+                       "WHERE source IN ");
+    db_query_text_list(&dq, q->sources, q->nsources);
+    db_query_sql(&dq, " LIMIT " STR(OUTLET_WALK) ")");
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+}
+
 int db_entities_list(struct db *db, const struct db_entity_query *q,
                      struct db_list *page, struct jsonw *w)
 {
@@ -157,8 +189,11 @@ int db_entities_list(struct db *db, const struct db_entity_query *q,
     struct db_query dq;
     sqlite3_stmt *st;
     char *lo = NULL, *hi = NULL;
+    int64_t outlet = 0;
     int rc;
 
+    if (q->nsources && (rc = outlet_entities(db, q, &outlet)) != DB_OK)
+        return rc;
     db_query_init(&dq, ENTITY_COLUMNS " FROM entities e");
     db_query_and(&dq);
     db_query_sql(&dq, "e.mention_count > 0");
@@ -188,9 +223,16 @@ int db_entities_list(struct db *db, const struct db_entity_query *q,
     }
     if (q->nsources) {
         db_query_and(&dq);
-        db_query_sql(&dq, "e.id IN (SELECT m.entity_id FROM mentions m JOIN "
-                          "articles a ON a.id = m.article_id WHERE "
-                          "a.source IN ");
+        /* A small outlet: its entities from the index, then sorted. A
+         * large one: the entities in list order, one probe of the index
+         * each, until the page is full (at 190k articles: 1-3 ms where
+         * the first would sort 30k entities, and the walk would cost 30
+         * ms for an outlet of no entity). */
+        db_query_sql(&dq, outlet < OUTLET_WALK
+                              ? "e.id IN (SELECT entity_id FROM "
+                                "entity_sources s WHERE s.source IN "
+                              : "EXISTS (SELECT 1 FROM entity_sources s "
+                                "WHERE s.entity_id = e.id AND s.source IN ");
         db_query_text_list(&dq, q->sources, q->nsources);
         db_query_sql(&dq, ")");
     }
@@ -324,7 +366,7 @@ int db_entities_articles(struct db *db, int64_t id, bool by_published,
  * sort. The CROSS JOIN keeps SQLite from putting claims in the outer loop. */
 #define CLAIM_COLUMNS_BY_ARTICLE                                               \
     CLAIM_FIELDS                                                               \
-        "articles a CROSS JOIN claims c ON c.article_id = a.id" CLAIM_SPEAKER
+    "articles a CROSS JOIN claims c ON c.article_id = a.id" CLAIM_SPEAKER
 
 static void claim_speaker(sqlite3_stmt *st, struct jsonw *w, int id_col,
                           int name_col)
@@ -465,9 +507,6 @@ int db_claims_get(struct db *db, int64_t id, struct jsonw *w)
 }
 
 /* A group's sources, claims and (numbers) values. */
-#define STR_(x) #x
-#define STR(x)  STR_(x)
-
 /* Claims embedded in a group: all of them (up to a bound) in the group
  * itself, the first few in a list of groups; claim_count tells them all. */
 #define GROUP_CLAIMS_ONE  1000

@@ -234,6 +234,63 @@ def check_claim(t, c, name):
 
 
 @tap.test
+def entities_of_a_large_outlet(t):
+    # entities?source= fetches a small outlet's entities and sorts them, but
+    # walks the list order for an outlet of 2,000 or more: both must give
+    # the same answers. 110 generated articles name 2,200 people.
+    first = ('Anna Boris Carla Dmitri Elena Farid Greta Hugo Ines Jonas '
+             'Katja Luis Mira Nils Olga Pavel Rosa Stefan Tara Umar Vera '
+             'Wim Xenia Yusuf Zora Aldo Bea Cyril Dora Emil Fay Gil Hana '
+             'Ivo Jana Karl Lena Milo Nora Otto Pia Rolf Sara Timo Ulla '
+             'Viktor Wanda Yann Zeno Alma').split()
+    last = ('Kowalczyk Tanaka Moreau Petrov Lindqvist Haddad Okafor Brandt '
+            'Silva Novak Jensen Costa Weber Ivanova Nakamura Rossi Schulz '
+            'Dubois Horvat Fischer Kaur Lopez Meyer Nilsen Ortiz Park Quinn '
+            'Reyes Sato Toth Ueda Vargas Wolff Young Zimmer Abbott Berg Chen '
+            'Dahl Eklund Ford Gomez Holm Ito Jovic Kim Lund Marsh Ng '
+            'Olsen').split()
+    names = ['%s %s' % (f, l) for l in last for f in first][:2200]
+    s = Server(tap.binary, start=False)
+    path = s.dir + '/gen.jsonl'
+    with open(path, 'w') as f:
+        for i in range(110):
+            body = ' '.join('%s, a spokesperson for the council, said on '
+                            'Monday that the bridge would reopen.' % n
+                            for n in names[i * 20:(i + 1) * 20])
+            f.write(json.dumps({'id': 'gen-%d' % i, 'source': 'Gen Desk',
+                                'published': '2022-01-%02d' % (i % 28 + 1),
+                                'title': 'Council %d' % i,
+                                'body': body}) + '\n')
+    s.cli('ingest', '--db', s.db, path, check=True)
+    s.start()
+    with s:
+        def listed(params):
+            items, _, err = s.pages('/api/v1/entities', params, limit=100)
+            t.ok(err is None, 'entities %s: paged to the end' % params, err)
+            return items
+
+        every = listed({'sort': 'name'})
+        gen = listed({'source': 'Gen Desk', 'sort': 'name'})
+        t.eq(sorted(e['name'] for e in gen), sorted(names),
+             'a large outlet (walked): exactly its 2,200 entities')
+        seed = listed({'source': 'Alwaght', 'sort': 'name'})
+        t.ok(seed and not {e['name'] for e in seed} & set(names),
+             'a small outlet (sorted): none of the generated ones')
+        both = listed({'source': 'Gen Desk,Alwaght', 'sort': 'name'})
+        t.eq(ids(both), [e['id'] for e in every
+                         if e['id'] in set(ids(gen)) | set(ids(seed))],
+             'both outlets: the union, in name order')
+        for sort, key in [('-mentions', 'mention_count'),
+                          ('-articles', 'article_count')]:
+            got = listed({'source': 'Gen Desk', 'sort': sort})
+            t.eq(ids(got), [e['id'] for e in sorted(
+                gen, key=lambda e: (-e[key], e['id']))],
+                 'a large outlet, sort=%s: in order' % sort)
+        t.eq(s.json('/api/v1/entities', {'source': 'Nobody'})['items'], [],
+             'an outlet of no entity: empty')
+
+
+@tap.test
 def claims(t):
     items = full_list(t, '/api/v1/claims')
     t.ok(items, 'needs extraction: claims exist')
