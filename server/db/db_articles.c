@@ -228,7 +228,7 @@ static void add_after(struct db_query *dq, const struct db_article_query *q,
  * the lead, so the body is left unread.
  */
 static void search_page(struct db_query *dq, const struct db_article_query *q,
-                        char until_next[11])
+                        bool walk, char until_next[11])
 {
     static const char *const order[][2] = {
         [DB_SORT_RELEVANCE] = {" ORDER BY s, rid", " ORDER BY r.s, r.rid"},
@@ -241,11 +241,25 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
     bool join =
         q->sort == DB_SORT_PUBLISHED_DESC || q->sort == DB_SORT_PUBLISHED_ASC;
 
-    db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT articles_fts.rowid AS "
-                     "rid, articles_fts.rank AS s");
-    db_query_sql(dq, join ? from_clause(q) : " FROM articles_fts");
-    add_filters(dq, q, until_next);
-    add_after(dq, q, "articles_fts.rowid");
+    if (walk) {
+        /* Articles in date order from index articles_published, each kept
+         * if the set of matches holds it, up to the page; the rank of the
+         * page's rows only, in the second pass. */
+        db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT a.id AS rid FROM "
+                         "articles a INDEXED BY articles_published");
+        article_filters(dq, q, until_next);
+        db_query_and(dq);
+        db_query_sql(dq, "+a.id IN (SELECT rowid FROM articles_fts WHERE "
+                         "articles_fts MATCH ");
+        db_query_text(dq, q->match);
+        db_query_sql(dq, ")");
+    } else {
+        db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT articles_fts.rowid "
+                         "AS rid, articles_fts.rank AS s");
+        db_query_sql(dq, join ? from_clause(q) : " FROM articles_fts");
+        add_filters(dq, q, until_next);
+    }
+    add_after(dq, q, walk ? "a.id" : "articles_fts.rowid");
     db_query_sql(dq, order[q->sort][0]);
     db_query_sql(dq, " LIMIT ");
     db_query_int(dq, q->limit);
@@ -253,11 +267,12 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
         db_query_sql(dq, " OFFSET ");
         db_query_int(dq, q->after.offset);
     }
-    db_query_sql(dq,
-                 ") SELECT a.id, a.title, a.source, a.published, a.url, "
-                 "a.word_count, NULL, -r.s, dossier_snippet(articles_fts, 1, "
-                 "char(2), char(3), '…', 40) FROM articles_fts CROSS "
-                 "JOIN r CROSS JOIN articles a WHERE articles_fts MATCH ");
+    db_query_sql(dq, ") SELECT a.id, a.title, a.source, a.published, a.url, "
+                     "a.word_count, NULL, ");
+    db_query_sql(dq, walk ? "-articles_fts.rank" : "-r.s");
+    db_query_sql(dq, ", dossier_snippet(articles_fts, 1, char(2), char(3), "
+                     "'…', 40) FROM articles_fts CROSS JOIN r CROSS JOIN "
+                     "articles a WHERE articles_fts MATCH ");
     db_query_text(dq, q->match);
     db_query_sql(dq, " AND r.rid = +articles_fts.rowid AND a.id = r.rid");
     db_query_sql(dq, order[q->sort][1]);
@@ -291,6 +306,40 @@ static void list_page(struct db_query *dq, const struct db_article_query *q,
     }
 }
 
+/* From this many matches on, a search sorted by date walks the articles
+ * in date order (search_page) instead of sorting its matches. */
+#define DATE_WALK 2000
+
+/*
+ * date_walk - whether the search @q walks the date index: sorted by date,
+ * with no filter but dates (an outlet or an entity could leave few of the
+ * walked articles), and DATE_WALK matches or more, counted up to there.
+ * At 190k articles, "first" (43k matches): 70 ms sorted, 7 ms walked; a
+ * word of no match: 0.2 ms sorted, 14 ms walked.
+ */
+static int date_walk(struct db *db, const struct db_article_query *q,
+                     bool *walk)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *walk = false;
+    if ((q->sort != DB_SORT_PUBLISHED_DESC &&
+         q->sort != DB_SORT_PUBLISHED_ASC) ||
+        q->nsources || q->nentities)
+        return DB_OK;
+    st = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM articles_fts "
+                     "WHERE articles_fts MATCH ? LIMIT " STR(DATE_WALK) ")");
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, q->match);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *walk = sqlite3_column_int64(st, 0) >= DATE_WALK;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+}
+
 int db_articles_list(struct db *db, const struct db_article_query *q,
                      db_article_cb cb, void *ctx)
 {
@@ -299,9 +348,12 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
     char until_next[11];
     int rc;
 
+    bool walk = false;
+    if (q->match && (rc = date_walk(db, q, &walk)) != DB_OK)
+        return rc;
     db_query_init(&dq, "");
     if (q->match)
-        search_page(&dq, q, until_next);
+        search_page(&dq, q, walk, until_next);
     else
         list_page(&dq, q, until_next);
     st = db_query_prepare(db, &dq);

@@ -11,6 +11,10 @@
 
 #define DB_STMT_CACHE 128
 
+/* A number macro as a string literal, for SQL text: "LIMIT " STR(N). */
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
 struct db_stmt_slot {
     uint64_t hash; /* of sql, checked before comparing it */
     char *sql;

@@ -14,10 +14,6 @@
 #include "db/db_articles.h"
 #include "db/db_query.h"
 
-/* A number macro as a string literal, for SQL text. */
-#define STR_(x) #x
-#define STR(x)  STR_(x)
-
 /* Step @st, writing each row with @row until the page is full. */
 static int write_page(struct db *db, sqlite3_stmt *st, struct db_list *page,
                       struct jsonw *w,

@@ -5,6 +5,7 @@ full-text query syntax (never a 500).
 usage: test_articles.py PATH/TO/dossier
 """
 
+import json
 import re
 
 from harness import AUTH, Server, Tap, article
@@ -317,6 +318,55 @@ def search_with_filters(t):
                  name + ': volume counts them')
     t.ok(nonempty >= 8, 'needs extraction and the seed articles: most '
          'filtered searches find something', nonempty)
+
+
+@tap.test
+def search_by_date_of_many_matches(t):
+    # From 2,000 matches on, a search sorted by date walks the date index
+    # (without an outlet or entity filter); with an outlet filter it sorts
+    # its matches. All 2,100 generated articles are from one outlet, so the
+    # two plans must answer alike, page for page.
+    s = Server(tap.binary, sample=False, start=False)
+    path = s.dir + '/many.jsonl'
+    with open(path, 'w') as f:
+        for i in range(2100):
+            day = '2023-%02d-%02d' % (i % 12 + 1, i * 7 % 28 + 1)
+            f.write(json.dumps({
+                'id': 'many-%d' % i, 'source': 'Harbour Desk',
+                'published': day if i % 3 else day + 'T%02d:00:00Z' % (i % 24),
+                'title': 'Harbour report %d' % i,
+                'body': 'Report %d: the ferry to Holm %d sailed %s on '
+                        'Tuesday.' % (i, i, 'late' if i % 5 else 'early')}) +
+                '\n')
+    s.cli('ingest', '--db', s.db, path, check=True)
+    s.start()
+    with s:
+        for params in [{'sort': '-published'}, {'sort': 'published'},
+                       {'sort': '-published', 'since': '2023-03-01',
+                        'until': '2023-08-31'},
+                       {'sort': 'published', 'q2': 'early'}]:
+            q = 'ferry' + (' ' + params.pop('q2') if 'q2' in params else '')
+            walked, _, err = s.pages('/api/v1/articles', dict(params, q=q),
+                                     limit=100)
+            sorted_, _, err2 = s.pages('/api/v1/articles', dict(
+                params, q=q, source='Harbour Desk'), limit=100)
+            name = 'q=%s %s' % (q, params)
+            t.ok(err is None and err2 is None, name + ': paged to the end',
+                 err, err2)
+            t.ok(len(walked) >= (2100 if len(params) == 1 and
+                                 q == 'ferry' else 100),
+                 name + ': needs the generated matches', len(walked))
+            t.eq([(a['id'], a['published'], a['score'], a['snippet'])
+                  for a in walked],
+                 [(a['id'], a['published'], a['score'], a['snippet'])
+                  for a in sorted_],
+                 name + ': walked = sorted, with scores and snippets')
+            keys = [(a['published'], a['id']) for a in walked]
+            t.eq(keys, sorted(keys, reverse=params['sort'][0] == '-'),
+                 name + ': in date order')
+            doc = s.json('/api/v1/articles', dict(params, q=q))
+            t.eq(doc['total'], min(len(walked), 10000),
+                 name + ': total = the matches')
 
 
 @tap.test
