@@ -320,7 +320,8 @@ static void list_page(struct db_query *dq, const struct db_article_query *q,
 static int date_walk(struct db *db, const struct db_article_query *q,
                      bool *walk)
 {
-    sqlite3_stmt *st;
+    struct db_query dq;
+    int64_t n = 0;
     int rc;
 
     *walk = false;
@@ -328,16 +329,13 @@ static int date_walk(struct db *db, const struct db_article_query *q,
          q->sort != DB_SORT_PUBLISHED_ASC) ||
         q->nsources || q->nentities)
         return DB_OK;
-    st = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM articles_fts "
-                     "WHERE articles_fts MATCH ? LIMIT " STR(DATE_WALK) ")");
-    if (!st)
-        return DB_ERROR;
-    db_bind_text(st, 1, q->match);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *walk = sqlite3_column_int64(st, 0) >= DATE_WALK;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+    db_query_init(&dq, "SELECT count(*) FROM (SELECT 1 FROM articles_fts "
+                       "WHERE articles_fts MATCH ");
+    db_query_text(&dq, q->match);
+    db_query_sql(&dq, " LIMIT " STR(DATE_WALK) ")");
+    rc = db_query_int64(db, &dq, &n);
+    *walk = n >= DATE_WALK;
+    return rc;
 }
 
 int db_articles_list(struct db *db, const struct db_article_query *q,
@@ -379,7 +377,6 @@ int db_articles_count(struct db *db, const struct db_article_query *q,
                       int64_t cap, int64_t *count)
 {
     struct db_query dq;
-    sqlite3_stmt *st;
     char until_next[11];
     int rc;
 
@@ -398,29 +395,15 @@ int db_articles_count(struct db *db, const struct db_article_query *q,
     db_query_sql(&dq, " LIMIT ");
     db_query_int(&dq, cap);
     db_query_sql(&dq, ")");
-    st = db_query_prepare(db, &dq);
-    db_query_release(&dq);
-    if (!st)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+    return db_query_int64(db, &dq, count);
 }
 
 int db_articles_total(struct db *db, int64_t *count)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM articles");
-    int rc;
+    struct db_query dq;
 
-    if (!st)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+    db_query_init(&dq, "SELECT count(*) FROM articles");
+    return db_query_int64(db, &dq, count);
 }
 
 int db_articles_delete(struct db *db, int64_t id)

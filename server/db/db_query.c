@@ -105,3 +105,18 @@ sqlite3_stmt *db_query_prepare(struct db *db, struct db_query *q)
     }
     return st;
 }
+
+int db_query_int64(struct db *db, struct db_query *q, int64_t *out)
+{
+    sqlite3_stmt *st = db_query_prepare(db, q);
+    int rc;
+
+    db_query_release(q);
+    if (!st)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+}

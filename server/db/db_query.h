@@ -42,5 +42,8 @@ void db_query_text_list(struct db_query *q, const char *const *s, size_t n);
 void db_query_int_list(struct db_query *q, const int64_t *v, size_t n);
 /* The cached statement with every binding applied, or NULL. */
 sqlite3_stmt *db_query_prepare(struct db *db, struct db_query *q);
+/* Prepare and release @q, step it once and store the integer in column 0
+ * of its row in *@out (a count). */
+int db_query_int64(struct db *db, struct db_query *q, int64_t *out);
 
 #endif

@@ -156,22 +156,12 @@ static int outlet_entities(struct db *db, const struct db_entity_query *q,
                            int64_t *n)
 {
     struct db_query dq;
-    sqlite3_stmt *st;
-    int rc;
 
     db_query_init(&dq, "SELECT count(*) FROM (SELECT 1 FROM entity_sources "
                        "WHERE source IN ");
     db_query_text_list(&dq, q->sources, q->nsources);
     db_query_sql(&dq, " LIMIT " STR(OUTLET_WALK) ")");
-    st = db_query_prepare(db, &dq);
-    db_query_release(&dq);
-    if (!st)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+    return db_query_int64(db, &dq, n);
 }
 
 int db_entities_list(struct db *db, const struct db_entity_query *q,

@@ -262,7 +262,10 @@ def stored_count(path):
 
 
 def sigkill():
-    total = 600
+    # Enough articles for several batches past the last kill point: with
+    # 600, the first batch could hold 340 and the run end 0.2 s after the
+    # commit that the kill at 300 waits for, before the kill landed.
+    total = 2400
     work = tempfile.mkdtemp(prefix='dossier-kill-')
     articles = make_articles(total, 'kill')
     path = os.path.join(work, 'corpus.ndjson')
