@@ -209,7 +209,11 @@ def pick_terms(db):
                       "id LIMIT 1").fetchone()
     grp = con.execute("SELECT id FROM claim_groups ORDER BY source_count DESC, "
                       "id LIMIT 1").fetchone()
+    src = con.execute("SELECT source FROM articles WHERE source IS NOT NULL "
+                      "GROUP BY source ORDER BY count(*) DESC, source "
+                      "LIMIT 1").fetchone()
     info = {"articles": n, "max_id": max_id, "article_id": mid,
+            "top_source": src[0] if src else "Reuters",
             "rare": r, "rare_df": df(r), "common": c, "common_df": df(c),
             "rare_terms": spread(rare) or [r],
             "common_terms": spread(common) or [c],
@@ -333,6 +337,15 @@ def main():
             ("claim group detail (largest)",
              "%s/api/v1/claim-groups/%d" % (base, info["top_group"]), None),
             ("timeline", base + "/api/v1/timeline", None),
+            ("claims list", base + "/api/v1/claims", None),
+            ("sources", base + "/api/v1/sources", None),
+            ("timeline volume", base + "/api/v1/timeline/volume", None),
+            ("entities of the largest outlet",
+             "%s/api/v1/entities?source=%s" % (base, q(info["top_source"])),
+             None),
+            ("search common by date: %s" % info["common"],
+             "%s/api/v1/articles?q=%s&sort=-published" %
+             (base, q(info["common"])), None),
         ]
         only = [s for s in args.only.split(",") if s]
         results = []
