@@ -316,6 +316,35 @@ def delete(t):
 
 
 @tap.test
+def number_values_with_sourceless_articles(t):
+    # A number group's values name their outlets; articles without a
+    # source are outlets of their own (counted apart, listed as null).
+    said = ('Russia has massed as many as %s troops near its border with '
+            'Ukraine, Western officials said on Monday. ')
+    with Server(tap.binary, sample=False) as s:
+        r = s.post('/api/v1/articles', [
+            article(said % '100,000' + 'The ferry to Holm was late.'),
+            article(said % '100,000' + 'Markets in Oslo were calm.'),
+            article(said % '100,000' + 'Snow fell in Bergen.',
+                    source='Nordic Wire'),
+            article(said % '120,000' + 'The tram line opened.',
+                    source='Baltic Post')], AUTH)
+        t.status(r, 201, 'four articles stored')
+        groups = s.json('/api/v1/claim-groups', {'kind': 'number'})['items']
+        g = [g for g in groups if len(g.get('values', [])) == 2]
+        if not t.ok(g, 'needs extraction: a number group with 100,000 and '
+                    '120,000', groups):
+            return
+        g = g[0]
+        t.eq((g['status'], g['source_count']), ('conflicting', 4),
+             'conflicting, four outlets (two of them sourceless)')
+        t.eq([(v['value'], sorted(v['sources'], key=str))
+              for v in g['values']],
+             [(100000, [None, 'Nordic Wire']), (120000, ['Baltic Post'])],
+             'values by outlets: 100,000 (three: null once) before 120,000')
+
+
+@tap.test
 def writes_update_entities_and_groups(t):
     with Server(tap.binary) as s:
         putin = [e for e in s.json('/api/v1/entities', {'q': 'putin'})[
