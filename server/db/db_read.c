@@ -557,10 +557,19 @@ static int group_body(struct db *db, int64_t gid, const char *kind,
         sqlite3_reset(st);
     }
 
-    st = db_stmt(db, CLAIM_COLUMNS " WHERE c.group_id = ?" CLAIM_ORDER);
+    /* The page's ids first, ordered on the join's keys alone: ordering
+     * the full rows made SQLite cut every claim's text out of its
+     * article's body, for a group of thousands of claims (-25% for a page
+     * of groups at 503k articles). ?2: the page and the one row past it
+     * that write_page() looks for. */
+    st = db_stmt(db, CLAIM_COLUMNS " WHERE c.id IN (SELECT c.id FROM claims c "
+                                   "JOIN articles a ON a.id = c.article_id "
+                                   "WHERE c.group_id = ?1" CLAIM_ORDER
+                                   " LIMIT ?2)" CLAIM_ORDER);
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, gid);
+    sqlite3_bind_int64(st, 2, max_claims + 1);
     st2 = db_stmt(db, "SELECT count(*) FROM claims WHERE group_id = ?");
     if (!st2)
         return DB_ERROR;

@@ -291,6 +291,50 @@ def entities_of_a_large_outlet(t):
 
 
 @tap.test
+def claims_of_a_large_group(t):
+    # One quote in 120 articles of three outlets, some without a date: the
+    # group shows all its claims in date order, a list of groups the first
+    # 50 of them, and both agree with the claims list.
+    s = Server(tap.binary, sample=False, start=False)
+    path = s.dir + '/quotes.jsonl'
+    with open(path, 'w') as f:
+        for i in range(120):
+            f.write(json.dumps({
+                'id': 'q%d' % i,
+                'source': ('North Desk', 'South Desk', 'East Desk')[i % 3],
+                'published': ('2023-%02d-%02d' % (i % 12 + 1, i * 5 % 28 + 1)
+                              if i % 10 else None),
+                'title': 'Bridge %d' % i,
+                'body': 'Town notes %d. "We will reopen the old stone bridge '
+                        'to traffic on Friday," Mayor Ada Lind said in a '
+                        'statement. Item %d closes the report.' % (i, i)}) +
+                '\n')
+    s.cli('ingest', '--db', s.db, path, check=True)
+    s.start()
+    with s:
+        quotes, _, err = s.pages('/api/v1/claims', {'kind': 'quote'},
+                                 limit=100)
+        groups = s.json('/api/v1/claim-groups', {'kind': 'quote'})['items']
+        big = [g for g in groups if g['source_count'] == 3]
+        if not t.ok(big and err is None, 'needs extraction: one quote '
+                    'group of three outlets', [(g['label'], g['source_count'])
+                                               for g in groups]):
+            return
+        listed = big[0]
+        whole = s.json('/api/v1/claim-groups/%d' % listed['id'])
+        want = [c for c in quotes if c['group_id'] == listed['id']]
+        t.eq((whole['claim_count'], len(want)), (120, 120),
+             'claim_count 120, and 120 in the claims list')
+        t.eq(ids(whole['claims']), ids(want),
+             'the group\'s claims: those of the claims list, in its order')
+        keys = [(c['published'] or '', c['article_id'], c['start'])
+                for c in whole['claims']]
+        t.eq(keys, sorted(keys), 'in date order, undated first')
+        t.eq(listed['claims'], whole['claims'][:50],
+             'a list of groups shows its first 50')
+
+
+@tap.test
 def claims(t):
     items = full_list(t, '/api/v1/claims')
     t.ok(items, 'needs extraction: claims exist')
