@@ -232,6 +232,15 @@ class Server:
                 ' '.join(args), p.stderr.decode(errors='replace')))
         return p
 
+    def ingest(self, articles, name='corpus.jsonl'):
+        """Write @articles (dicts) as NDJSON in the server's folder and load
+        them with `dossier ingest`; before start(), or beside the server."""
+        path = os.path.join(self.dir, name)
+        with open(path, 'w') as f:
+            for a in articles:
+                f.write(json.dumps(a) + '\n')
+        self.cli('ingest', '--db', self.db, path, check=True)
+
     def start(self, timeout=15):
         """Start on a port the kernel picks, and wait until health answers.
 

@@ -5,7 +5,6 @@ full-text query syntax (never a 500).
 usage: test_articles.py PATH/TO/dossier
 """
 
-import json
 import re
 
 from harness import AUTH, Server, Tap, article
@@ -326,19 +325,15 @@ def search_by_date_of_many_matches(t):
     # (without an outlet or entity filter); with an outlet filter it sorts
     # its matches. All 2,100 generated articles are from one outlet, so the
     # two plans must answer alike, page for page.
+    def day(i):
+        d = '2023-%02d-%02d' % (i % 12 + 1, i * 7 % 28 + 1)
+        return d if i % 3 else d + 'T%02d:00:00Z' % (i % 24)
+
     s = Server(tap.binary, sample=False, start=False)
-    path = s.dir + '/many.jsonl'
-    with open(path, 'w') as f:
-        for i in range(2100):
-            day = '2023-%02d-%02d' % (i % 12 + 1, i * 7 % 28 + 1)
-            f.write(json.dumps({
-                'id': 'many-%d' % i, 'source': 'Harbour Desk',
-                'published': day if i % 3 else day + 'T%02d:00:00Z' % (i % 24),
-                'title': 'Harbour report %d' % i,
-                'body': 'Report %d: the ferry to Holm %d sailed %s on '
-                        'Tuesday.' % (i, i, 'late' if i % 5 else 'early')}) +
-                '\n')
-    s.cli('ingest', '--db', s.db, path, check=True)
+    s.ingest({'id': 'many-%d' % i, 'source': 'Harbour Desk',
+              'published': day(i), 'title': 'Harbour report %d' % i,
+              'body': 'Report %d: the ferry to Holm %d sailed %s on Tuesday.'
+              % (i, i, 'late' if i % 5 else 'early')} for i in range(2100))
     s.start()
     with s:
         for params in [{'sort': '-published'}, {'sort': 'published'},

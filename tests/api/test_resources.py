@@ -251,17 +251,13 @@ def entities_of_a_large_outlet(t):
             'Olsen').split()
     names = ['%s %s' % (f, l) for l in last for f in first][:2200]
     s = Server(tap.binary, start=False)
-    path = s.dir + '/gen.jsonl'
-    with open(path, 'w') as f:
-        for i in range(110):
-            body = ' '.join('%s, a spokesperson for the council, said on '
-                            'Monday that the bridge would reopen.' % n
-                            for n in names[i * 20:(i + 1) * 20])
-            f.write(json.dumps({'id': 'gen-%d' % i, 'source': 'Gen Desk',
-                                'published': '2022-01-%02d' % (i % 28 + 1),
-                                'title': 'Council %d' % i,
-                                'body': body}) + '\n')
-    s.cli('ingest', '--db', s.db, path, check=True)
+    s.ingest({'id': 'gen-%d' % i, 'source': 'Gen Desk',
+              'published': '2022-01-%02d' % (i % 28 + 1),
+              'title': 'Council %d' % i,
+              'body': ' '.join('%s, a spokesperson for the council, said on '
+                               'Monday that the bridge would reopen.' % n
+                               for n in names[i * 20:(i + 1) * 20])}
+             for i in range(110))
     s.start()
     with s:
         def listed(params):
@@ -296,20 +292,15 @@ def claims_of_a_large_group(t):
     # group shows all its claims in date order, a list of groups the first
     # 50 of them, and both agree with the claims list.
     s = Server(tap.binary, sample=False, start=False)
-    path = s.dir + '/quotes.jsonl'
-    with open(path, 'w') as f:
-        for i in range(120):
-            f.write(json.dumps({
-                'id': 'q%d' % i,
-                'source': ('North Desk', 'South Desk', 'East Desk')[i % 3],
-                'published': ('2023-%02d-%02d' % (i % 12 + 1, i * 5 % 28 + 1)
-                              if i % 10 else None),
-                'title': 'Bridge %d' % i,
-                'body': 'Town notes %d. "We will reopen the old stone bridge '
-                        'to traffic on Friday," Mayor Ada Lind said in a '
-                        'statement. Item %d closes the report.' % (i, i)}) +
-                '\n')
-    s.cli('ingest', '--db', s.db, path, check=True)
+    s.ingest({'id': 'q%d' % i,
+              'source': ('North Desk', 'South Desk', 'East Desk')[i % 3],
+              'published': ('2023-%02d-%02d' % (i % 12 + 1, i * 5 % 28 + 1)
+                            if i % 10 else None),
+              'title': 'Bridge %d' % i,
+              'body': 'Town notes %d. "We will reopen the old stone bridge to '
+                      'traffic on Friday," Mayor Ada Lind said in a '
+                      'statement. Item %d closes the report.' % (i, i)}
+             for i in range(120))
     s.start()
     with s:
         quotes, _, err = s.pages('/api/v1/claims', {'kind': 'quote'},
