@@ -446,12 +446,13 @@ int db_sources_list(struct db *db, db_source_cb cb, void *ctx)
     sqlite3_stmt *st;
     int rc;
 
-    /* coalesce(published, '') as in index articles_source, so that the
-     * index answers alone: min(published) read every article's row. */
-    st = db_stmt(db, "SELECT source, count(*), "
-                     "min(nullif(coalesce(published, ''), '')), "
-                     "nullif(max(coalesce(published, '')), '') FROM articles "
-                     "GROUP BY source ORDER BY count(*) DESC, source");
+    /* One row per outlet (table source_counts, kept by triggers), its
+     * first and last dates two seeks in index articles_source. */
+    st = db_stmt(db, "SELECT s.source, s.articles, (SELECT min(" PUB_KEY
+                     ") FROM articles a WHERE a.source IS s.source AND " PUB_KEY
+                     " > ''), (SELECT max(" PUB_KEY ") FROM articles a WHERE "
+                     "a.source IS s.source AND " PUB_KEY " > '') FROM "
+                     "source_counts s ORDER BY s.articles DESC, s.source");
     if (!st)
         return DB_ERROR;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -7,6 +7,7 @@ usage: test_writes.py PATH/TO/dossier
 """
 
 import json
+import sqlite3
 
 from harness import AUTH, Server, Tap, article
 
@@ -313,6 +314,68 @@ def delete(t):
     r = post(article(body, source='Only Here'))
     t.eq(len(r.json()['created']), 1,
          'the same body can be posted again after a delete')
+
+
+@tap.test
+def sources_follow_writes(t):
+    # /sources counts outlets from a table that triggers keep: it follows
+    # every POST and DELETE, and the migration that adds it counts what a
+    # database already holds.
+    def outlets(s):
+        return {o['source']: (o['article_count'], o['first_published'],
+                              o['last_published'])
+                for o in s.json('/api/v1/sources')['items']}
+
+    with Server(tap.binary) as s:
+        before = outlets(s)
+        nulls = before.get(None, (0, None, None))[0]
+        r = s.post('/api/v1/articles', [
+            article('Tally one: the harbour crane was repaired on Monday.',
+                    source='Tally Desk', published='2022-02-03'),
+            article('Tally two: the harbour crane failed again on Friday.',
+                    source='Tally Desk', published='2022-02-07T10:00:00Z'),
+            article('Tally three: nobody signed this note about the crane.'),
+            article('Tally four: an undated note from the Tally Desk.',
+                    source='Tally Desk')], AUTH)
+        new = r.json()['created']
+        after = outlets(s)
+        t.eq(after.get('Tally Desk'), (3, '2022-02-03',
+                                      '2022-02-07T10:00:00Z'),
+             'a new outlet: 3 articles, first and last dates (undated one '
+             'counted, not dated)')
+        t.eq(after.get(None, (0,))[0], nulls + 1,
+             'a sourceless article: the null outlet + 1')
+        s.delete('/api/v1/articles/%d' % new[0], AUTH)
+        t.eq(outlets(s).get('Tally Desk'),
+             (2, '2022-02-07T10:00:00Z', '2022-02-07T10:00:00Z'),
+             'a delete: count - 1, the first date moves')
+        for i in (new[1], new[3]):
+            s.delete('/api/v1/articles/%d' % i, AUTH)
+        s.delete('/api/v1/articles/%d' % new[2], AUTH)
+        t.eq(outlets(s), before, 'all deleted: the outlets as before')
+        r = s.post('/api/v1/articles', article(
+            'Tally five: the crane works.', source='Tally Desk'), AUTH)
+        s.post('/api/v1/articles', article(
+            'Tally five: the crane works.', source='Tally Desk'), AUTH)
+        t.eq(outlets(s).get('Tally Desk'), (1, None, None),
+             'a duplicate POST is not counted')
+    # A database of schema 5 (no counts table) migrates to the counts of
+    # its articles.
+    with Server(tap.binary, start=False) as s:
+        s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(
+            {'id': 'x1', 'body': 'A late note on the crane.',
+             'source': 'Tally Desk'}).encode(), check=True)
+        con = sqlite3.connect(s.db)
+        con.executescript('DROP TRIGGER source_counts_insert; DROP TRIGGER '
+                          'source_counts_delete; DROP TABLE source_counts; '
+                          'PRAGMA user_version = 5;')
+        con.close()
+        s.start()
+        want = {}
+        for a in s.pages('/api/v1/articles', {}, limit=100)[0]:
+            want[a['source']] = want.get(a['source'], 0) + 1
+        t.eq({k: v[0] for k, v in outlets(s).items()}, want,
+             'migrated from schema 5: each outlet counts its articles')
 
 
 @tap.test
