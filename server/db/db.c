@@ -334,9 +334,10 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
                 "PRAGMA temp_store = MEMORY");
     if ((flags & DB_OPEN_CREATE) && db_migrate(db, err, errlen) != DB_OK)
         goto fail;
-    if (db_schema_version(db) < 1) {
+    db->schema = db_schema_version(db);
+    if (db->schema < 1) {
         snprintf(err, errlen, "%s: not a dossier database (schema version %d)",
-                 path, db_schema_version(db));
+                 path, db->schema);
         goto fail;
     }
     *out = db;

@@ -446,13 +446,22 @@ int db_sources_list(struct db *db, db_source_cb cb, void *ctx)
     sqlite3_stmt *st;
     int rc;
 
-    /* One row per outlet (table source_counts, kept by triggers), its
-     * first and last dates two seeks in index articles_source. */
-    st = db_stmt(db, "SELECT s.source, s.articles, (SELECT min(" PUB_KEY
+    /* One row per outlet (table source_counts, kept by triggers; schema
+     * 6), its first and last dates two seeks in index articles_source. A
+     * read-only snapshot of an older schema counts on that index. */
+    if (db->schema >= 6)
+        st = db_stmt(db,
+                     "SELECT s.source, s.articles, (SELECT min(" PUB_KEY
                      ") FROM articles a WHERE a.source IS s.source AND " PUB_KEY
-                     " > ''), (SELECT max(" PUB_KEY ") FROM articles a WHERE "
-                     "a.source IS s.source AND " PUB_KEY " > '') FROM "
-                     "source_counts s ORDER BY s.articles DESC, s.source");
+                     " > ''), (SELECT max(" PUB_KEY ") FROM "
+                     "articles a WHERE a.source IS s.source AND " PUB_KEY
+                     " > '') FROM source_counts s ORDER BY s.articles "
+                     "DESC, s.source");
+    else
+        st = db_stmt(db, "SELECT a.source, count(*), min(nullif(" PUB_KEY
+                         ", '')), nullif(max(" PUB_KEY "), '') FROM articles "
+                         "a GROUP BY a.source ORDER BY count(*) DESC, "
+                         "a.source");
     if (!st)
         return DB_ERROR;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -25,6 +25,9 @@ struct db_stmt_slot {
 struct db {
     sqlite3 *conn;
     bool read_only;
+    /* The schema version at open: a read-only snapshot may be older than
+     * this binary, so a query that needs a newer table checks it. */
+    int schema;
     int64_t deadline_ns; /* CLOCK_MONOTONIC; 0 = none */
     uint64_t tick;
     struct db_stmt_slot cache[DB_STMT_CACHE];

@@ -359,8 +359,9 @@ def sources_follow_writes(t):
             'Tally five: the crane works.', source='Tally Desk'), AUTH)
         t.eq(outlets(s).get('Tally Desk'), (1, None, None),
              'a duplicate POST is not counted')
-    # A database of schema 5 (no counts table) migrates to the counts of
-    # its articles.
+    # A database of schema 5 (no counts table): served read-only as it is
+    # (a snapshot of an older writer), then migrated to the counts of its
+    # articles.
     with Server(tap.binary, start=False) as s:
         s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(
             {'id': 'x1', 'body': 'A late note on the crane.',
@@ -370,11 +371,17 @@ def sources_follow_writes(t):
                           'source_counts_delete; DROP TABLE source_counts; '
                           'PRAGMA user_version = 5;')
         con.close()
+        with Server(tap.binary, sample=False, db=s.db,
+                    args=['--read-only']) as ro:
+            want = {}
+            for a in ro.pages('/api/v1/articles', {}, limit=100)[0]:
+                want[a['source']] = want.get(a['source'], 0) + 1
+            t.eq((ro.json('/api/v1/health')['schema_version'],
+                  {k: v[0] for k, v in outlets(ro).items()}), (5, want),
+                 'a schema-5 snapshot served read-only: the same counts')
+            snapshot = outlets(ro)
         s.start()
-        want = {}
-        for a in s.pages('/api/v1/articles', {}, limit=100)[0]:
-            want[a['source']] = want.get(a['source'], 0) + 1
-        t.eq({k: v[0] for k, v in outlets(s).items()}, want,
+        t.eq(outlets(s), snapshot,
              'migrated from schema 5: each outlet counts its articles')
 
 
