@@ -101,7 +101,6 @@ int db_articles_get(struct db *db, int64_t id, db_article_cb cb, void *ctx)
     return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
 }
 
-/* The filters every article query shares. */
 /* The conditions on an article's columns and mentions. */
 static void article_filters(struct db_query *dq,
                             const struct db_article_query *q,
