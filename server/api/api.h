@@ -83,8 +83,9 @@ void api_cursor_write(struct jsonw *w, const struct api_cursor *cur);
 int api_limit(struct http_request *req, struct http_response *res,
               int64_t *limit);
 
-/* Write @s HTML-escaped, turning DB snippet markers into <mark> tags. */
-void api_html_escape(struct buf *out, const char *s, size_t len);
+/* Append @s HTML-escaped, DB snippet markers turned into <mark> tags, and
+ * then escaped for the body of a JSON string (jw_str_open). */
+void api_html_json(struct buf *out, const char *s, size_t len);
 
 /* Write the fields of an article list item (id ... snippet). */
 struct db_article;

@@ -267,7 +267,7 @@ int api_cursor_parse(struct http_request *req, struct http_response *res,
     return 0;
 }
 
-void api_html_escape(struct buf *out, const char *s, size_t len)
+void api_html_json(struct buf *out, const char *s, size_t len)
 {
     size_t run = 0;
 
@@ -298,9 +298,9 @@ void api_html_escape(struct buf *out, const char *s, size_t len)
         default:
             continue;
         }
-        buf_append(out, s + run, i - run);
-        buf_puts(out, rep);
+        json_escape(out, s + run, i - run);
+        buf_puts(out, rep); /* nothing in it to escape for JSON */
         run = i + 1;
     }
-    buf_append(out, s + run, len - run);
+    json_escape(out, s + run, len - run);
 }

@@ -39,13 +39,11 @@ static void write_lead(struct jsonw *w, const char *body, size_t len)
     while (end > start && (body[end - 1] == ' ' || body[end - 1] == '\n' ||
                            body[end - 1] == '\t'))
         end--;
-    struct buf tmp;
-    buf_init(&tmp, 1 << 16);
-    api_html_escape(&tmp, body + start, end - start);
+    jw_str_open(w);
+    api_html_json(w->b, body + start, end - start);
     if (words >= SNIPPET_WORDS && end < len)
-        buf_puts(&tmp, "…");
-    jw_strn(w, tmp.data ? tmp.data : "", tmp.len);
-    buf_release(&tmp);
+        buf_puts(w->b, "…");
+    jw_str_close(w);
 }
 
 /* The fields every article object starts with. */
@@ -75,11 +73,9 @@ void api_article_fields(struct jsonw *w, const struct db_article *a)
     }
     jw_key(w, "snippet");
     if (a->snippet) {
-        struct buf tmp;
-        buf_init(&tmp, 1 << 16);
-        api_html_escape(&tmp, a->snippet, strlen(a->snippet));
-        jw_strn(w, tmp.data ? tmp.data : "", tmp.len);
-        buf_release(&tmp);
+        jw_str_open(w);
+        api_html_json(w->b, a->snippet, strlen(a->snippet));
+        jw_str_close(w);
     } else {
         write_lead(w, a->body ? a->body : "", a->body_len);
     }
@@ -118,7 +114,7 @@ int api_articles_list(struct http_request *req, struct http_response *res)
     struct api_cursor cur;
     const char *text = http_param(req, "q");
     char *match = NULL;
-    int64_t limit, total = 0;
+    int64_t limit, total = 0, matches;
     int sort, rc;
     struct db *db;
 
@@ -169,12 +165,14 @@ int api_articles_list(struct http_request *req, struct http_response *res)
     jw_key(&w, "items");
     jw_arr(&w);
     struct list_ctx ctx = {.w = &w, .limit = limit, .sort = q.sort};
-    rc = db_articles_list(db, &q, write_list_item, &ctx);
+    rc = db_articles_list(db, &q, write_list_item, &ctx, &matches);
     if (rc != DB_OK)
         return api_db_error(res, rc);
     jw_end(&w);
-    if (ctx.seen < limit &&
-        (!cur.sort || (q.sort == DB_SORT_RELEVANCE && ctx.seen))) {
+    if (matches >= 0) {
+        total = matches; /* the search counted its matches as it ranked */
+    } else if (ctx.seen < limit &&
+               (!cur.sort || (q.sort == DB_SORT_RELEVANCE && ctx.seen))) {
         /* A short first page, or a short page at a known offset, is the
          * end: its position is the count. (An empty page after a cursor
          * may lie past the end since writes: count.) */

@@ -107,15 +107,20 @@ int api_before_request(struct http_request *req, struct http_response *res)
 
     if (db)
         db_set_deadline(db, req->config->query_timeout_ms);
-    if (generation < 0 || !request_key(req, key, sizeof(key)))
-        return 0;
-    uint64_t hash = key_hash(key);
-    struct cache_entry *e = &thread_cache()->slot[hash % CACHE_SLOTS];
-    if (!e->key || e->hash != hash || e->generation != generation ||
-        strcmp(e->key, key) != 0)
-        return 0;
-    buf_append(&res->body, e->body, e->len);
-    return http_json(res, HTTP_OK);
+    if (generation >= 0 && request_key(req, key, sizeof(key))) {
+        uint64_t hash = key_hash(key);
+        struct cache_entry *e = &thread_cache()->slot[hash % CACHE_SLOTS];
+        if (e->key && e->hash == hash && e->generation == generation &&
+            strcmp(e->key, key) == 0) {
+            buf_append(&res->body, e->body, e->len);
+            return http_json(res, HTTP_OK);
+        }
+    }
+    /* A read answers from one snapshot; api_after_request ends it. (A
+     * failure here only leaves each query its own transaction.) */
+    if (db && (req->method & (HTTP_GET | HTTP_HEAD)))
+        db_read_begin(db);
+    return 0;
 }
 
 void api_after_request(struct http_request *req, struct http_response *res)
@@ -123,6 +128,10 @@ void api_after_request(struct http_request *req, struct http_response *res)
     int64_t generation = api_generation();
     char key[CACHE_MAX_KEY];
     struct cache *c;
+    struct db *db = db_pool_get();
+
+    if (db && (req->method & (HTTP_GET | HTTP_HEAD)))
+        db_read_end(db);
 
     if (res->status != HTTP_OK || !res->cacheable || generation < 0 ||
         res->body.len > CACHE_MAX_ENTRY || buf_overflowed(&res->body) ||

@@ -33,6 +33,12 @@ void jw_end(struct jsonw *w);
 void jw_key(struct jsonw *w, const char *key);
 void jw_str(struct jsonw *w, const char *s); /* NULL writes null */
 void jw_strn(struct jsonw *w, const char *s, size_t len);
+/*
+ * A string value written in pieces: jw_str_open, then its body appended
+ * to w->b already escaped (json_escape), then jw_str_close.
+ */
+void jw_str_open(struct jsonw *w);
+void jw_str_close(struct jsonw *w);
 void jw_int(struct jsonw *w, int64_t v);
 void jw_double(struct jsonw *w, double v);
 void jw_bool(struct jsonw *w, bool v);

@@ -95,6 +95,21 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * dossier_tally(): 1, counting its calls in db->tally. In the select list
+ * of a query that sorts, it counts the rows that reach the sort (every
+ * match of a search ranked for its top page) at no cost of their own.
+ */
+static void tally(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct db *db = sqlite3_user_data(ctx);
+
+    (void)argc;
+    (void)argv;
+    db->tally++;
+    sqlite3_result_int(ctx, 1);
+}
+
 /* Called every few thousand VM steps: non-zero interrupts the query. */
 static int progress(void *user)
 {
@@ -320,7 +335,10 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
     sqlite3_busy_timeout(db->conn, 10000);
     profile_attach(db->conn);
     sqlite3_progress_handler(db->conn, 4000, progress, db);
-    if (db_snippet_register(db->conn) != SQLITE_OK) {
+    if (db_snippet_register(db->conn) != SQLITE_OK ||
+        sqlite3_create_function(db->conn, "dossier_tally", 0,
+                                SQLITE_UTF8 | SQLITE_DIRECTONLY, db, tally,
+                                NULL, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot set up full-text search: %s", path,
                  sqlite3_errmsg(db->conn));
         goto fail;
@@ -441,6 +459,30 @@ int db_commit(struct db *db)
 bool db_in_transaction(struct db *db)
 {
     return !sqlite3_get_autocommit(db->conn);
+}
+
+/* Step a statement without parameters or rows (BEGIN, COMMIT, ...). */
+static int step_plain(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+int db_read_begin(struct db *db)
+{
+    return db_in_transaction(db) ? DB_OK : step_plain(db, "BEGIN");
+}
+
+void db_read_end(struct db *db)
+{
+    if (db_in_transaction(db) && step_plain(db, "COMMIT") != DB_OK)
+        db_exec(db, "ROLLBACK");
 }
 
 void db_rollback(struct db *db)

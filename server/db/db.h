@@ -62,6 +62,16 @@ void db_rollback(struct db *db);
 /* Whether a transaction is open on @db. */
 bool db_in_transaction(struct db *db);
 /*
+ * db_read_begin / db_read_end - one read transaction around the queries
+ * of a request: they all see one snapshot (a page and its total agree
+ * under concurrent writes), and each statement, FTS5's own lookups
+ * included, ends without committing an implicit transaction of its own.
+ * db_read_end ends whatever transaction is open (a failed query may have
+ * left one); both are no-ops where they have nothing to do.
+ */
+int db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+/*
  * One item of a larger transaction: db_savepoint, then either
  * db_savepoint_release (kept, committed with the transaction) or
  * db_savepoint_rollback (undone, the rest of the transaction kept).

@@ -255,6 +255,9 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
     } else {
         db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT articles_fts.rowid "
                          "AS rid, articles_fts.rank AS s");
+        /* Every match reaches the rank sort: count them there. */
+        if (q->sort == DB_SORT_RELEVANCE)
+            db_query_sql(dq, ", dossier_tally() AS n");
         db_query_sql(dq, join ? from_clause(q) : " FROM articles_fts");
         add_filters(dq, q, until_next);
     }
@@ -338,7 +341,7 @@ static int date_walk(struct db *db, const struct db_article_query *q,
 }
 
 int db_articles_list(struct db *db, const struct db_article_query *q,
-                     db_article_cb cb, void *ctx)
+                     db_article_cb cb, void *ctx, int64_t *matches)
 {
     struct db_query dq;
     sqlite3_stmt *st;
@@ -355,8 +358,11 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
         list_page(&dq, q, until_next);
     st = db_query_prepare(db, &dq);
     db_query_release(&dq);
+    if (matches)
+        *matches = -1;
     if (!st)
         return DB_ERROR;
+    db->tally = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct db_article a;
         db_article_list_row(st, &a);
@@ -369,7 +375,12 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
             break;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+    /* The ranked set is built whole before the first row comes out. */
+    if (matches && q->match && q->sort == DB_SORT_RELEVANCE)
+        *matches = db->tally;
+    return DB_OK;
 }
 
 int db_articles_count(struct db *db, const struct db_article_query *q,

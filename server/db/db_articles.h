@@ -85,10 +85,13 @@ int db_articles_get(struct db *db, int64_t id, db_article_cb cb, void *ctx);
 
 /*
  * db_articles_list - call @cb for each article of @q, in order, at most
- * @q->limit times. A non-zero return from @cb stops the walk.
+ * @q->limit times. A non-zero return from @cb stops the walk. *@matches
+ * (if @matches is not NULL) receives how many articles match @q, all
+ * pages, when the list counted them on the way (a search by relevance
+ * ranks every match), else -1.
  */
 int db_articles_list(struct db *db, const struct db_article_query *q,
-                     db_article_cb cb, void *ctx);
+                     db_article_cb cb, void *ctx, int64_t *matches);
 
 /* Count the matches of @q (ignoring paging), stopping at @cap. */
 int db_articles_count(struct db *db, const struct db_article_query *q,

@@ -34,6 +34,8 @@ struct db {
     /* The first article and claim ids this transaction added and their
      * full-text indexes were not told of yet (0: none); db_fts_sync(). */
     int64_t fts_articles_from, fts_claims_from;
+    /* Calls of SQL function dossier_tally() since the last reset. */
+    int64_t tally;
 };
 
 /*

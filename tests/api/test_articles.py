@@ -549,7 +549,7 @@ def snippets_with_q(t):
                            for m in marks),
              'q=%s: the marks are the matches' % q, marks[:10])
     body = ('The mayor wrote <b>"bold"</b> & \'quoted\' words about the '
-            'quokkaphone, then left. ' * 2)
+            'quokkaphone in C:\\dir\\file, then left.\n' * 2)
     r = srv.post('/api/v1/articles', article(body, title='Markup <i>test'),
                  AUTH)
     if not t.status(r, 201, 'POST an article with markup'):
@@ -566,10 +566,15 @@ def snippets_with_q(t):
              '%s: snippet is HTML-escaped' % params, snip)
         t.ok('<b>' not in snip and '<' not in rest,
              '%s: no raw markup from the body' % params, snip)
+        t.ok('C:\\dir\\file, then left.\n' in rest,
+             '%s: backslashes and line breaks survive both escapes' % params,
+             snip)
     item = [a for a in srv.json('/api/v1/articles', {'limit': 100})['items']
             if a['id'] == new][0]
     t.ok('&lt;b&gt;' in item['snippet'] and '<b>' not in item['snippet'],
          'snippet without q is escaped too', item['snippet'])
+    t.ok('C:\\dir\\file, then left.\n' in item['snippet'],
+         'the lead keeps backslashes and line breaks', item['snippet'])
     t.eq(item['title'], 'Markup <i>test', 'title is JSON, not escaped')
     srv.delete('/api/v1/articles/%d' % new, AUTH)
 

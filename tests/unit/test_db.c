@@ -104,7 +104,7 @@ static const char *list_ids(struct db *db, const struct db_article_query *q)
 {
     struct seen s = {0};
 
-    if (db_articles_list(db, q, collect, &s) != DB_OK)
+    if (db_articles_list(db, q, collect, &s, NULL) != DB_OK)
         return "error";
     return ids_text(&s);
 }
@@ -335,7 +335,7 @@ static void test_orders(struct db *db)
         struct db_article_query p = {.sort = sorts[k], .limit = 3};
         for (;;) {
             struct seen s = {0};
-            if (db_articles_list(db, &p, collect, &s) != DB_OK || !s.n)
+            if (db_articles_list(db, &p, collect, &s, NULL) != DB_OK || !s.n)
                 break;
             pages++;
             snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
@@ -505,7 +505,7 @@ static int search(struct db *db, const char *box, enum db_article_sort sort,
     if (after)
         q.after = *after;
     memset(s, 0, sizeof(*s));
-    rc = db_articles_list(db, &q, collect, s);
+    rc = db_articles_list(db, &q, collect, s, NULL);
     free(match);
     return rc;
 }
@@ -561,13 +561,94 @@ static void test_search(struct db *db)
     q.match = "talks AND";
     q.nsources = 0;
     struct seen bad = {0};
-    is_int(db_articles_list(db, &q, collect, &bad), DB_BAD_QUERY,
+    is_int(db_articles_list(db, &q, collect, &bad, NULL), DB_BAD_QUERY,
            "a malformed FTS5 expression is DB_BAD_QUERY in a list");
     int64_t n;
     is_int(db_articles_count(db, &q, 10, &n), DB_BAD_QUERY, "and in a count");
     q.match = "\"talks\"";
-    is_int(db_articles_list(db, &q, collect, &bad), DB_OK,
+    is_int(db_articles_list(db, &q, collect, &bad, NULL), DB_OK,
            "the connection works after a bad query");
+}
+
+/* A callback that stops the list at its first row. */
+static int first_only(void *ctx, const struct db_article *a)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return 1;
+}
+
+/*
+ * A search by relevance counts its matches while it ranks them: the
+ * count is the one db_articles_count gives, on every page and with
+ * filters, however early the caller stops; other orders do not count.
+ */
+static void test_search_matches(struct db *db)
+{
+    static const char *const boxes[] = {"talks",   "putin", "geneva prepared",
+                                        "talk*",   "a",     "zeppelinophile",
+                                        "qwzxnone"};
+    static const char *const reuters[] = {"Reuters"};
+    char *match = NULL;
+    int bad = 0, checked = 0;
+
+    for (size_t i = 0; i < sizeof(boxes) / sizeof(*boxes); i++) {
+        if (ftsq_translate(boxes[i], &match) != FTSQ_OK) {
+            ok(0, "translate %s", boxes[i]);
+            continue;
+        }
+        for (int filtered = 0; filtered < 2; filtered++)
+            for (int64_t offset = 0; offset < 4; offset += 3) {
+                struct db_article_query q = {
+                    .match = match,
+                    .sort = DB_SORT_RELEVANCE,
+                    .limit = 1,
+                    .sources = filtered ? reuters : NULL,
+                    .nsources = filtered ? 1 : 0,
+                    .after = {.set = offset > 0, .offset = offset},
+                };
+                struct seen s = {0};
+                int64_t matches = -2, want = count(db, &q, 1000);
+                if (db_articles_list(db, &q, collect, &s, &matches) != DB_OK ||
+                    matches != want) {
+                    printf("#   %s filtered=%d offset=%lld: %lld, count %lld\n",
+                           boxes[i], filtered, (long long)offset,
+                           (long long)matches, (long long)want);
+                    bad++;
+                }
+                checked++;
+            }
+        free(match);
+    }
+    is_int(bad, 0, "%d searches by relevance count their matches", checked);
+
+    ftsq_translate("talks", &match);
+    struct db_article_query q = {
+        .match = match, .sort = DB_SORT_RELEVANCE, .limit = 10};
+    int64_t matches = -2;
+    int rows = 0;
+    ok(db_articles_list(db, &q, first_only, &rows, &matches) == DB_OK &&
+           rows == 1 && matches == count(db, &q, 1000) && matches > 1,
+       "a list stopped at its first row has counted every match");
+    static const enum db_article_sort others[] = {
+        DB_SORT_ID, DB_SORT_PUBLISHED_DESC, DB_SORT_PUBLISHED_ASC};
+    bad = 0;
+    for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++) {
+        struct seen s = {0};
+        q.sort = others[i];
+        matches = -2;
+        if (db_articles_list(db, &q, collect, &s, &matches) != DB_OK ||
+            matches != -1)
+            bad++;
+    }
+    q.match = NULL;
+    q.sort = DB_SORT_RELEVANCE;
+    struct seen s = {0};
+    if (db_articles_list(db, &q, collect, &s, &matches) != DB_OK ||
+        matches != -1)
+        bad++;
+    is_int(bad, 0, "other orders and plain lists leave the count unknown (-1)");
+    free(match);
 }
 
 static void test_delete(struct db *db)
@@ -613,8 +694,8 @@ static bool fts_consistent(struct db *db, const char *table)
 
 static int64_t add_article(struct db *db, const char *hash, const char *body)
 {
-    struct db_article_new a = {NULL, "Test", "Deferred", "2021-12-01", NULL,
-                               body, hash, 3};
+    struct db_article_new a = {NULL, "Test", "Deferred", "2021-12-01",
+                               NULL, body,   hash,       3};
     int64_t id = 0;
 
     return db_articles_insert(db, &a, &id) == DB_OK ? id : -1;
@@ -646,8 +727,8 @@ static void test_fts_at_commit(void)
     add_article(db, "f3", "a numbat rolled back");
     db_savepoint_rollback(db);
     int64_t kept = add_article(db, "f4", "a bilby that stays");
-    struct db_claim_row c = {.article_id = kept, .kind = "statement",
-                             .start = 2, .end = 7};
+    struct db_claim_row c = {
+        .article_id = kept, .kind = "statement", .start = 2, .end = 7};
     int64_t claim = 0;
     ok(gone > 0 && kept > 0 && db_claim_insert(db, &c, &claim) == DB_OK,
        "articles and a claim inserted in a transaction");
@@ -672,14 +753,45 @@ static void test_fts_at_commit(void)
     ok(fts_hits(db, "articles_fts", "potoroo") == 0 &&
            fts_hits(db, "articles_fts", "dunnart") == 1,
        "the rolled-back article is not indexed, the next one is");
-    ok(fts_consistent(db, "articles_fts") &&
-           fts_consistent(db, "claims_fts"),
+    ok(fts_consistent(db, "articles_fts") && fts_consistent(db, "claims_fts"),
        "both full-text indexes pass FTS5's integrity-check");
     db_close(db);
     remove_db("fts.db");
 }
 
 /* Entity JSON from db_entities_get, parsed; NULL when absent. */
+/*
+ * db_read_begin holds one snapshot across queries: a write committed by
+ * another connection shows after db_read_end, not before.
+ */
+static void test_read_snapshot(struct db *db)
+{
+    struct db *reader = NULL;
+    char err[512];
+    int64_t before = -1, during = -1, after = -1;
+
+    if (db_open(path, 0, &reader, err, sizeof(err)) != DB_OK) {
+        ok(0, "open a second connection: %s", err);
+        return;
+    }
+    db_articles_total(reader, &before);
+    ok(db_read_begin(reader) == DB_OK && db_in_transaction(reader) &&
+           db_read_begin(reader) == DB_OK,
+       "a read transaction begins (and begins again harmlessly)");
+    db_articles_total(reader, &during);
+    int64_t id = add_article(db, "snap1", "a snapshot test");
+    db_articles_total(reader, &during);
+    is_int(during, before, "a write by another connection is not seen yet");
+    db_read_end(reader);
+    ok(!db_in_transaction(reader), "db_read_end ends it");
+    db_articles_total(reader, &after);
+    is_int(after, before + 1, "and then the write is seen");
+    db_read_end(reader);
+    ok(!db_in_transaction(reader), "db_read_end without a transaction: no-op");
+    db_articles_delete(db, id);
+    db_close(reader);
+}
+
 static json_t *entity(struct db *db, int64_t id)
 {
     struct buf b;
@@ -1221,7 +1333,7 @@ static void test_big_filters(struct db *db)
     sources[99] = "AP";
     q.sources = sources;
     q.nsources = 100;
-    is_int(db_articles_list(db, &q, collect, &s), DB_OK,
+    is_int(db_articles_list(db, &q, collect, &s, NULL), DB_OK,
            "a list filtered by 100 sources");
     q.entities = entities;
     q.nentities = 100;
@@ -1232,7 +1344,7 @@ static void test_big_filters(struct db *db)
     q.after.set = true;
     snprintf(q.after.published, sizeof(q.after.published), "9999");
     q.after.id = 1000;
-    is_int(db_articles_list(db, &q, collect, &s), DB_OK,
+    is_int(db_articles_list(db, &q, collect, &s, NULL), DB_OK,
            "100 sources, 100 entities, dates, a query and a cursor");
     int64_t n = -1;
     is_int(db_articles_count(db, &q, 100, &n), DB_OK, "and their count");
@@ -1725,7 +1837,7 @@ static void test_deadline(void)
 
     db_set_deadline(db, 1);
     nanosleep(&(struct timespec){0, 5000000}, NULL);
-    is_int(db_articles_list(db, &q, collect, &s), DB_TIMEOUT,
+    is_int(db_articles_list(db, &q, collect, &s, NULL), DB_TIMEOUT,
            "a list past its deadline is DB_TIMEOUT");
     ok(s.n < 5000, "and stopped early (%zu rows)", s.n);
     int64_t n;
@@ -1737,7 +1849,7 @@ static void test_deadline(void)
            "a filtered count past its deadline too");
     db_set_deadline(db, 0);
     memset(&s, 0, sizeof(s));
-    is_int(db_articles_list(db, &q, collect, &s), DB_OK,
+    is_int(db_articles_list(db, &q, collect, &s, NULL), DB_OK,
            "without the deadline the same list runs");
     is_int(s.n, 5000, "to the end");
     db_set_deadline(db, 60000);
@@ -1770,6 +1882,8 @@ int main(void)
     test_filters(db);
     test_sources_volume(db);
     test_search(db);
+    test_search_matches(db);
+    test_read_snapshot(db);
     test_delete(db);
     test_fts_at_commit();
     test_entities(db);

@@ -55,11 +55,24 @@ static void test_nesting(void)
     jw_raw(&w, "[1,2]", 5);
     jw_key(&w, "big");
     jw_int(&w, INT64_MIN);
+    jw_key(&w, "ints");
+    jw_arr(&w);
+    jw_int(&w, 0);
+    jw_int(&w, 10);
+    jw_int(&w, -1);
+    jw_int(&w, INT64_MAX);
+    jw_end(&w);
+    jw_key(&w, "pieces");
+    jw_str_open(&w);
+    json_escape(w.b, "a\"b", 3);
+    buf_puts(w.b, "-c");
+    jw_str_close(&w);
     jw_end(&w);
     is_str(b.data,
            "{\"id\":3,\"tags\":[\"a\",-7,{\"x\":null},[]],\"empty\":{},"
            "\"ok\":true,\"no\":false,\"missing\":null,\"raw\":[1,2],"
-           "\"big\":-9223372036854775808}",
+           "\"big\":-9223372036854775808,"
+           "\"ints\":[0,10,-1,9223372036854775807],\"pieces\":\"a\\\"b-c\"}",
            "nested containers get commas only between members");
     j = parse(&b);
     ok(j != NULL, "jansson parses the document");
