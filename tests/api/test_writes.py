@@ -369,7 +369,9 @@ def sources_follow_writes(t):
         con = sqlite3.connect(s.db)
         con.executescript('DROP TRIGGER source_counts_insert; DROP TRIGGER '
                           'source_counts_delete; DROP TABLE source_counts; '
-                          'PRAGMA user_version = 5;')
+                          'DROP TRIGGER day_counts_insert; DROP TRIGGER '
+                          'day_counts_delete; DROP TRIGGER day_counts_update; '
+                          'DROP TABLE day_counts; PRAGMA user_version = 5;')
         con.close()
         with Server(tap.binary, sample=False, db=s.db,
                     args=['--read-only']) as ro:
@@ -383,6 +385,102 @@ def sources_follow_writes(t):
         s.start()
         t.eq(outlets(s), snapshot,
              'migrated from schema 5: each outlet counts its articles')
+
+
+def volume_oracle(items, interval, since=None, until=None):
+    """The volume buckets of @items as API.md defines them (by published;
+    weeks named by their Monday), counted here from the article list."""
+    import datetime
+    out = {}
+    for a in items:
+        p = a['published'] or ''
+        if not p or (since and p < since) or (until and p[:10] > until):
+            continue
+        day = datetime.date.fromisoformat(p[:10])
+        key = {'day': p[:10], 'month': p[:7],
+               'week': (day - datetime.timedelta(days=day.weekday()))
+               .isoformat()}[interval]
+        out[key] = out.get(key, 0) + 1
+    return [{'date': k, 'count': out[k]} for k in sorted(out)]
+
+
+def volume_matches(t, s, what):
+    # Every interval, with and without date bounds, equals the oracle.
+    items = s.pages('/api/v1/articles', {}, limit=100)[0]
+    days = sorted(a['published'][:10] for a in items if a['published'])
+    bounds = [{}, {'since': days[len(days) // 3]},
+              {'until': days[len(days) // 2]},
+              {'since': days[1], 'until': days[-2]}] if len(days) > 2 else [{}]
+    bad = []
+    for interval in ('day', 'week', 'month'):
+        for b in bounds:
+            got = s.json('/api/v1/timeline/volume',
+                          dict(b, interval=interval))['buckets']
+            want = volume_oracle(items, interval, b.get('since'),
+                                 b.get('until'))
+            if got != want:
+                bad.append((interval, b, got[:4], want[:4]))
+    t.eq(bad, [], '%s: volume = the articles counted by date (%d articles)'
+         % (what, len(items)))
+
+
+@tap.test
+def volume_follows_writes(t):
+    # The volume without a query, outlet or entity sums articles per day
+    # from a table that triggers keep: it follows every POST and DELETE,
+    # the migration that adds it counts what a database already holds,
+    # and a read-only snapshot of an older schema counts the articles.
+    with Server(tap.binary) as s:
+        volume_matches(t, s, 'the sample')
+        r = s.post('/api/v1/articles', [
+            article('Volume one: the dam gates opened on Monday.',
+                    source='Dam Desk', published='2019-03-04'),
+            article('Volume two: the dam gates closed at noon.',
+                    source='Dam Desk', published='2019-03-04T12:00:00Z'),
+            article('Volume three: the dam held through Sunday night.',
+                    published='2019-03-10T23:30:00Z'),
+            article('Volume four: a note on the dam with no date.'),
+            article('Volume five: the dam inspection in the spring.',
+                    published='2019-04-01')], AUTH)
+        new = r.json()['created']
+        t.eq(len(new), 5, 'five dated and undated articles stored')
+        volume_matches(t, s, 'after a POST')
+        day = s.json('/api/v1/timeline/volume',
+                     {'since': '2019-03-04', 'until': '2019-03-04'})
+        t.eq(day['buckets'], [{'date': '2019-03-04', 'count': 2}],
+             'a day with a date and a timestamp: 2')
+        s.delete('/api/v1/articles/%d' % new[0], AUTH)
+        s.delete('/api/v1/articles/%d' % new[4], AUTH)
+        volume_matches(t, s, 'after a DELETE')
+        t.eq(s.json('/api/v1/timeline/volume',
+                    {'since': '2019-04-01', 'until': '2019-04-30'})['buckets'],
+             [], 'the last article of a day deleted: the day is gone')
+    with Server(tap.binary, start=False) as s:
+        s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(
+            {'id': 'v1', 'body': 'A late note on the dam.',
+             'published': '2019-05-02'}).encode(), check=True)
+        con = sqlite3.connect(s.db)
+        con.executescript('DROP TRIGGER day_counts_insert; DROP TRIGGER '
+                          'day_counts_delete; DROP TRIGGER day_counts_update; '
+                          'DROP TABLE day_counts; PRAGMA user_version = 6;')
+        con.close()
+        with Server(tap.binary, sample=False, db=s.db,
+                    args=['--read-only']) as ro:
+            t.eq(ro.json('/api/v1/health')['schema_version'], 6,
+                 'a schema-6 snapshot served read-only')
+            volume_matches(t, ro, 'a schema-6 snapshot')
+        s.start()
+        t.eq(s.json('/api/v1/health')['schema_version'] >= 7, True,
+             'the database migrates')
+        volume_matches(t, s, 'migrated from schema 6')
+        s.stop()
+        con = sqlite3.connect(s.db)
+        con.execute("UPDATE articles SET published = '2019-06-07' "
+                    "WHERE external_id = 'v1'")
+        con.commit()
+        con.close()
+        s.start()
+        volume_matches(t, s, 'after a hand edit of a date')
 
 
 @tap.test
