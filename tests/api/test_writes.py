@@ -316,6 +316,27 @@ def delete(t):
          'the same body can be posted again after a delete')
 
 
+# What each schema since 5 added, to take a database back to an older one.
+UNDO = {
+    6: 'DROP TRIGGER source_counts_insert; DROP TRIGGER source_counts_delete; '
+       'DROP TABLE source_counts;',
+    7: 'DROP TRIGGER day_counts_insert; DROP TRIGGER day_counts_delete; '
+       'DROP TRIGGER day_counts_update; DROP TABLE day_counts;',
+}
+
+
+def take_back(s, doc, version):
+    """Ingest @doc into the new database of @s (not started), then take
+    the database back to schema @version, as an older writer left it."""
+    s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(doc).encode(),
+          check=True)
+    con = sqlite3.connect(s.db)
+    con.executescript(''.join(UNDO[v] for v in sorted(UNDO, reverse=True)
+                              if v > version) +
+                      'PRAGMA user_version = %d;' % version)
+    con.close()
+
+
 @tap.test
 def sources_follow_writes(t):
     # /sources counts outlets from a table that triggers keep: it follows
@@ -363,16 +384,8 @@ def sources_follow_writes(t):
     # (a snapshot of an older writer), then migrated to the counts of its
     # articles.
     with Server(tap.binary, start=False) as s:
-        s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(
-            {'id': 'x1', 'body': 'A late note on the crane.',
-             'source': 'Tally Desk'}).encode(), check=True)
-        con = sqlite3.connect(s.db)
-        con.executescript('DROP TRIGGER source_counts_insert; DROP TRIGGER '
-                          'source_counts_delete; DROP TABLE source_counts; '
-                          'DROP TRIGGER day_counts_insert; DROP TRIGGER '
-                          'day_counts_delete; DROP TRIGGER day_counts_update; '
-                          'DROP TABLE day_counts; PRAGMA user_version = 5;')
-        con.close()
+        take_back(s, {'id': 'x1', 'body': 'A late note on the crane.',
+                      'source': 'Tally Desk'}, 5)
         with Server(tap.binary, sample=False, db=s.db,
                     args=['--read-only']) as ro:
             want = {}
@@ -456,14 +469,8 @@ def volume_follows_writes(t):
                     {'since': '2019-04-01', 'until': '2019-04-30'})['buckets'],
              [], 'the last article of a day deleted: the day is gone')
     with Server(tap.binary, start=False) as s:
-        s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(
-            {'id': 'v1', 'body': 'A late note on the dam.',
-             'published': '2019-05-02'}).encode(), check=True)
-        con = sqlite3.connect(s.db)
-        con.executescript('DROP TRIGGER day_counts_insert; DROP TRIGGER '
-                          'day_counts_delete; DROP TRIGGER day_counts_update; '
-                          'DROP TABLE day_counts; PRAGMA user_version = 6;')
-        con.close()
+        take_back(s, {'id': 'v1', 'body': 'A late note on the dam.',
+                      'published': '2019-05-02'}, 6)
         with Server(tap.binary, sample=False, db=s.db,
                     args=['--read-only']) as ro:
             t.eq(ro.json('/api/v1/health')['schema_version'], 6,
