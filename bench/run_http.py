@@ -16,7 +16,9 @@ response cache answers them. The rows "search rare/common, N different
 terms" rotate through up to 400 terms of the same document-frequency band
 with a `_` parameter the API ignores, so that every request misses the
 cache: they measure the search itself, side by side with the floor run on
-the same term lists.
+the same term lists. Their "1 connection" rows send one request at a time
+(`wrk -t1 -c1`): the latency of a request that misses the cache, without
+the queueing of 32 connections on 2 cores.
 
     python3 bench/run_http.py --db /tmp/bench/c20k.db \
         --dossier build-bench/server/dossier --json /tmp/bench/http20k.json
@@ -153,8 +155,11 @@ def to_ms(s):
     return float(m.group(1)) * UNITS[m.group(2)] if m else None
 
 
-def wrk(url, args, script=None):
-    cmd = ["wrk", "-t%d" % args.wrk_threads, "-c%d" % args.connections,
+def wrk(url, args, script=None, connections=None):
+    """wrk's figures for @url; @connections (one wrk thread) instead of
+    the default load: 1 gives each request's own latency, no queueing."""
+    cmd = ["wrk", "-t%d" % (1 if connections else args.wrk_threads),
+           "-c%d" % (connections or args.connections),
            "-d%ds" % args.duration, "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", script]
@@ -325,6 +330,12 @@ def main():
              base + "/", rot["rare"]),
             ("search common, %d different terms" % len(info["common_terms"]),
              base + "/", rot["common"]),
+            # The same, one request at a time: the latency of a request
+            # that misses the cache, without waiting behind 31 others.
+            ("search rare, %d different terms, 1 connection" %
+             len(info["rare_terms"]), base + "/", rot["rare"], 1),
+            ("search common, %d different terms, 1 connection" %
+             len(info["common_terms"]), base + "/", rot["common"], 1),
             ("search phrase: %s" % phrase,
              "%s/api/v1/articles?q=%s" % (base, q(phrase)), None),
             ("search prefix: %s*" % info["common"][:4],
@@ -349,7 +360,7 @@ def main():
         ]
         only = [s for s in args.only.split(",") if s]
         results = []
-        for name, url, script in rows:
+        for name, url, script, *conns in rows:
             if only and not any(name.startswith(o) for o in only):
                 continue
             # One request first: the response size, and a warm cache.
@@ -363,7 +374,7 @@ def main():
                 print("run_http: %s: %s" % (name, e), file=sys.stderr)
                 size, single_ms = None, None
             cpu0 = cpu_s(server.pid)
-            r = wrk(url, args, script)
+            r = wrk(url, args, script, *conns)
             # The server's CPU per answer: steadier than req/s when others
             # share the machine (it does not count wrk's own CPU).
             r["cpu_ms_per_req"] = (cpu_s(server.pid) - cpu0) * 1e3 / \
