@@ -579,6 +579,14 @@ def query_timeout(t):
         t.ok(503 in seen, 'query_timeout_ms=1: a heavy search is a 503',
              seen)
         t.ok(s.proc.poll() is None, 'the server keeps running')
+        # The timed-out request's read transaction ended with it: every
+        # worker sees an article stored after it.
+        t.eq(s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(
+            {'body': 'One more report after the timeout.'}).encode()
+        ).returncode, 0, 'ingest one more article')
+        counts = [s.json('/api/v1/health')['articles'] for _ in range(20)]
+        t.eq(set(counts), {3001}, 'every answer after it sees 3001 articles',
+             counts)
 
 
 def post_during_sigterm(s, n):
