@@ -336,6 +336,7 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
     profile_attach(db->conn);
     sqlite3_progress_handler(db->conn, 4000, progress, db);
     if (db_snippet_register(db->conn) != SQLITE_OK ||
+        db_rank_register(db) != SQLITE_OK ||
         sqlite3_create_function(db->conn, "dossier_tally", 0,
                                 SQLITE_UTF8 | SQLITE_DIRECTONLY, db, tally,
                                 NULL, NULL) != SQLITE_OK) {
@@ -376,6 +377,7 @@ void db_close(struct db *db)
         }
     }
     sqlite3_close_v2(db->conn);
+    db_doclens_free(db);
     free(db);
 }
 

@@ -13,6 +13,12 @@
 
 #define PUB_KEY "coalesce(a.published, '')"
 
+/* The rank of a search: bm25() with a title word worth ten of the body,
+ * the weights of articles_fts's rank option (schema 0001), computed by
+ * dossier_rank() (db_rank.c): the same score without reading each
+ * match's length on every query. */
+#define RANK "dossier_rank(articles_fts, 10.0, 1.0)"
+
 int db_articles_duplicate(struct db *db, const char *external_id,
                           const char *body_hash, int64_t *id)
 {
@@ -254,7 +260,7 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
         db_query_sql(dq, ")");
     } else {
         db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT articles_fts.rowid "
-                         "AS rid, articles_fts.rank AS s");
+                         "AS rid, " RANK " AS s");
         /* Every match reaches the rank sort: count them there. */
         if (q->sort == DB_SORT_RELEVANCE)
             db_query_sql(dq, ", dossier_tally() AS n");
@@ -271,7 +277,7 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
     }
     db_query_sql(dq, ") SELECT a.id, a.title, a.source, a.published, a.url, "
                      "a.word_count, NULL, ");
-    db_query_sql(dq, walk ? "-articles_fts.rank" : "-r.s");
+    db_query_sql(dq, walk ? "-" RANK : "-r.s");
     db_query_sql(dq, ", dossier_snippet(articles_fts, 1, char(2), char(3), "
                      "'…', 40) FROM articles_fts CROSS JOIN r CROSS JOIN "
                      "articles a WHERE articles_fts MATCH ");

@@ -22,6 +22,13 @@ struct db_stmt_slot {
     uint64_t last_used;
 };
 
+/* Document lengths a connection has read (db_rank.c). */
+struct db_doclens {
+    uint32_t *len; /* by rowid: tokens + 1, 0 when not read */
+    size_t n;
+    unsigned version; /* SQLITE_FCNTL_DATA_VERSION they were read at */
+};
+
 struct db {
     sqlite3 *conn;
     bool read_only;
@@ -36,6 +43,7 @@ struct db {
     int64_t fts_articles_from, fts_claims_from;
     /* Calls of SQL function dossier_tally() since the last reset. */
     int64_t tally;
+    struct db_doclens doclens;
 };
 
 /*
@@ -82,7 +90,13 @@ int db_fts_sync(struct db *db);
 /* Run @sql with no result rows. */
 int db_exec(struct db *db, const char *sql);
 
+/* The FTS5 extension API of a connection, or NULL. */
+fts5_api *db_fts5_api(sqlite3 *conn);
 /* Add dossier_snippet() (db_snippet.c) to a connection; an SQLite code. */
 int db_snippet_register(sqlite3 *conn);
+/* Add dossier_rank() (db_rank.c) to @db's connection; an SQLite code. */
+int db_rank_register(struct db *db);
+/* Free the document lengths dossier_rank() kept. */
+void db_doclens_free(struct db *db);
 
 #endif

@@ -338,7 +338,7 @@ static void snip_tokenizer_free(void *p)
     free(tz);
 }
 
-static fts5_api *fts5_of(sqlite3 *conn)
+fts5_api *db_fts5_api(sqlite3 *conn)
 {
     fts5_api *api = NULL;
     sqlite3_stmt *st = NULL;
@@ -355,7 +355,7 @@ static fts5_api *fts5_of(sqlite3 *conn)
 int db_snippet_register(sqlite3 *conn)
 {
     const char *args[] = {"remove_diacritics", "2"};
-    fts5_api *api = fts5_of(conn);
+    fts5_api *api = db_fts5_api(conn);
     struct snip_tokenizer *tz;
     void *user;
 

@@ -1734,33 +1734,34 @@ static void test_readonly(void)
  * late and in the title only, phrases, prefixes, several terms, non-ASCII
  * text, documents shorter and longer than the window) and window sizes.
  */
+/* Texts and queries the snippet and rank tests compare FTS5 with. */
+static const char *const snippet_bodies[] = {
+    "Troops gathered near the border. Officials said the troops would "
+    "stay: no withdrawal was planned. Later that day, more troops came.",
+    "A short one about troops.",
+    "Nothing here matches until the very end of a long text that goes on "
+    "and on about other things, weather, markets, sport and the arts, "
+    "until at last the word appears: troops.",
+    "Prime Minister Boris Johnson met the prime minister of Estonia. The "
+    "two prime ministers spoke about defence.\n\nTroops: 100,000.",
+    "\xc3\x89lys\xc3\xa9\x65 officials \xe2\x80\x9cwelcomed\xe2\x80\x9d "
+    "the talks. Caf\xc3\xa9 owners in Z\xc3\xbcrich said nothing. "
+    "Troop movements continued; the troopers rested.",
+    "  Leading spaces. Then words.   Many   spaces.  Then the end:  "
+    "minister.",
+    "One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten. Eleven. "
+    "Twelve. Thirteen. Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. "
+    "Nineteen. Twenty. Minister one. Troops two. Minister three.",
+};
+static const char *const snippet_titles[] = {"Border", "Troops", "Long", "PM",
+                                             "Paris",  "Spaces", "Count"};
+static const char *const snippet_queries[] = {
+    "troops",          "troop*", "\"prime minister\"", "minister",
+    "troops minister", "elysee", "cafe OR zurich",     "border",
+    "\"the troops\"",  "t*",     "one OR twenty",      "nothing",
+};
 static void test_snippet(void)
 {
-    static const char *const bodies[] = {
-        "Troops gathered near the border. Officials said the troops would "
-        "stay: no withdrawal was planned. Later that day, more troops came.",
-        "A short one about troops.",
-        "Nothing here matches until the very end of a long text that goes on "
-        "and on about other things, weather, markets, sport and the arts, "
-        "until at last the word appears: troops.",
-        "Prime Minister Boris Johnson met the prime minister of Estonia. The "
-        "two prime ministers spoke about defence.\n\nTroops: 100,000.",
-        "\xc3\x89lys\xc3\xa9\x65 officials \xe2\x80\x9cwelcomed\xe2\x80\x9d "
-        "the talks. Caf\xc3\xa9 owners in Z\xc3\xbcrich said nothing. "
-        "Troop movements continued; the troopers rested.",
-        "  Leading spaces. Then words.   Many   spaces.  Then the end:  "
-        "minister.",
-        "One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten. Eleven. "
-        "Twelve. Thirteen. Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. "
-        "Nineteen. Twenty. Minister one. Troops two. Minister three.",
-    };
-    static const char *const titles[] = {"Border", "Troops", "Long", "PM",
-                                         "Paris",  "Spaces", "Count"};
-    static const char *const queries[] = {
-        "troops",          "troop*", "\"prime minister\"", "minister",
-        "troops minister", "elysee", "cafe OR zurich",     "border",
-        "\"the troops\"",  "t*",     "one OR twenty",      "nothing",
-    };
     static const int windows[] = {1, 3, 5, 10, 40, 64};
     char file[300], err[512];
     struct db *db = NULL;
@@ -1774,12 +1775,14 @@ static void test_snippet(void)
         return;
     }
     db_begin(db);
-    for (size_t i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
+    for (size_t i = 0; i < sizeof(snippet_bodies) / sizeof(*snippet_bodies);
+         i++) {
         char ext[16], hash[16];
         snprintf(ext, sizeof(ext), "s%zu", i);
         snprintf(hash, sizeof(hash), "sh%zu", i);
-        struct db_article_new a = {ext,  "AP",      titles[i], "2021-12-20",
-                                   NULL, bodies[i], hash,      10};
+        struct db_article_new a = {ext,          "AP", snippet_titles[i],
+                                   "2021-12-20", NULL, snippet_bodies[i],
+                                   hash,         10};
         db_articles_insert(db, &a, &id);
     }
     db_commit(db);
@@ -1787,9 +1790,10 @@ static void test_snippet(void)
         db, "SELECT rowid, snippet(articles_fts, 1, '[', ']', '...', ?2), "
             "dossier_snippet(articles_fts, 1, '[', ']', '...', ?2) FROM "
             "articles_fts WHERE articles_fts MATCH ?1");
-    for (size_t q = 0; st && q < sizeof(queries) / sizeof(*queries); q++)
+    for (size_t q = 0;
+         st && q < sizeof(snippet_queries) / sizeof(*snippet_queries); q++)
         for (size_t w = 0; w < sizeof(windows) / sizeof(*windows); w++) {
-            sqlite3_bind_text(st, 1, queries[q], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 1, snippet_queries[q], -1, SQLITE_STATIC);
             sqlite3_bind_int(st, 2, windows[w]);
             while (sqlite3_step(st) == SQLITE_ROW) {
                 const char *a = (const char *)sqlite3_column_text(st, 1);
@@ -1799,8 +1803,9 @@ static void test_snippet(void)
                     same++;
                 else if (!first_diff[0])
                     snprintf(first_diff, sizeof(first_diff),
-                             "%s/%d: snippet \"%s\" dossier \"%s\"", queries[q],
-                             windows[w], a ? a : "(null)", b ? b : "(null)");
+                             "%s/%d: snippet \"%s\" dossier \"%s\"",
+                             snippet_queries[q], windows[w], a ? a : "(null)",
+                             b ? b : "(null)");
             }
             sqlite3_reset(st);
         }
@@ -1809,6 +1814,101 @@ static void test_snippet(void)
        first_diff[0] ? ": " : "", first_diff);
     db_close(db);
     remove_db("snippet.db");
+}
+
+/* Rows where dossier_rank() and bm25() differ in a bit, of *@rows. */
+static int rank_differences(struct db *db, const char *weights, int *rows,
+                            char *first, size_t size)
+{
+    char sql[300];
+    int differ = 0;
+
+    snprintf(sql, sizeof(sql),
+             "SELECT rowid, bm25(articles_fts%s), dossier_rank(articles_fts%s) "
+             "FROM articles_fts WHERE articles_fts MATCH ?1",
+             weights, weights);
+    sqlite3_stmt *st = db_stmt(db, sql);
+    for (size_t q = 0;
+         st && q < sizeof(snippet_queries) / sizeof(*snippet_queries); q++) {
+        sqlite3_bind_text(st, 1, snippet_queries[q], -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            double a = sqlite3_column_double(st, 1),
+                   b = sqlite3_column_double(st, 2);
+            ++*rows;
+            if (memcmp(&a, &b, sizeof(a)) != 0 && differ++ == 0)
+                snprintf(first, size, "%s, row %lld: bm25 %.17g, rank %.17g",
+                         snippet_queries[q],
+                         (long long)sqlite3_column_int64(st, 0), a, b);
+        }
+        sqlite3_reset(st);
+    }
+    return st ? differ : -1;
+}
+
+/*
+ * dossier_rank() is bm25() to the bit, with any weights, whether the
+ * lengths come from the database or from what the connection kept, and
+ * after a write gives an article's rowid to another, longer one.
+ */
+static void test_rank(void)
+{
+    static const char *const weights[] = {"", ", 10.0, 1.0", ", 1.0, 2.5",
+                                          ", 0.0, 1.0"};
+    char file[300], err[512], first[300] = "";
+    struct db *db = NULL;
+    int64_t id = 0;
+    int rows = 0, differ = 0;
+
+    snprintf(file, sizeof(file), "%s/rank.db", tmpdir);
+    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open a rank database: %s", err);
+        return;
+    }
+    db_begin(db);
+    for (size_t i = 0; i < 60; i++) {
+        size_t k = i % (sizeof(snippet_bodies) / sizeof(*snippet_bodies));
+        char ext[16], hash[16], body[2048];
+        /* Each text more than once, at lengths from one to five copies. */
+        snprintf(body, sizeof(body), "%s", snippet_bodies[k]);
+        for (size_t r = 0; r < i / 14; r++)
+            snprintf(body + strlen(body), sizeof(body) - strlen(body), " %s",
+                     snippet_bodies[(k + r + 1) % 7]);
+        snprintf(ext, sizeof(ext), "r%zu", i);
+        snprintf(hash, sizeof(hash), "rh%zu", i);
+        struct db_article_new a = {
+            ext, "AP", snippet_titles[k], "2021-12-20", NULL, body, hash, 10};
+        db_articles_insert(db, &a, &id);
+    }
+    db_commit(db);
+    /* Twice: the lengths read, then the lengths kept. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t w = 0; w < sizeof(weights) / sizeof(*weights); w++)
+            differ +=
+                rank_differences(db, weights[w], &rows, first, sizeof(first));
+    ok(rows > 800, "ranks compared on %d matching rows", rows);
+    ok(differ == 0, "dossier_rank() = bm25() on every row, read and kept%s%s",
+       first[0] ? ": " : "", first);
+    ok(db->doclens.n > 60, "the connection kept the lengths it read");
+
+    /* The last article goes; the next one takes its rowid, 5x longer. */
+    int64_t last = id;
+    db_articles_delete(db, last);
+    char longer[4096] = "";
+    for (int r = 0; r < 5; r++)
+        snprintf(longer + strlen(longer), sizeof(longer) - strlen(longer),
+                 "%s ", snippet_bodies[(size_t)r % 7]);
+    struct db_article_new a = {"r-new", "AP",   "Troops", "2021-12-21",
+                               NULL,    longer, "rh-new", 10};
+    db_articles_insert(db, &a, &id);
+    rows = 0;
+    first[0] = '\0';
+    differ = rank_differences(db, ", 10.0, 1.0", &rows, first, sizeof(first));
+    ok(id == last && differ == 0,
+       "a rowid given to another article is ranked by its own length "
+       "(rowid %lld reused: %s)%s%s",
+       (long long)last, id == last ? "yes" : "no", first[0] ? ": " : "", first);
+    db_close(db);
+    remove_db("rank.db");
 }
 
 static void test_deadline(void)
@@ -1895,6 +1995,7 @@ int main(void)
     test_groups_events();
     test_deadline();
     test_snippet();
+    test_rank();
 
     remove_db("test.db");
     rmdir(tmpdir);
