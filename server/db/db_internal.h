@@ -16,7 +16,8 @@
 #define STR(x)  STR_(x)
 
 struct db_stmt_slot {
-    uint64_t hash; /* of sql, checked before comparing it */
+    uint64_t hash;    /* of sql, checked before comparing it */
+    const char *from; /* the text db_stmt() was last given for it */
     char *sql;
     sqlite3_stmt *stmt;
     uint64_t last_used;
