@@ -131,6 +131,21 @@ static void remove_db(const char *name)
     }
 }
 
+/* A new database @name in tmpdir, migrated; NULL, a failed test, if it
+ * cannot be opened. remove_db(@name) takes it away. */
+static struct db *open_scratch(const char *name)
+{
+    char file[300], err[512];
+    struct db *db = NULL;
+
+    snprintf(file, sizeof(file), "%s/%s", tmpdir, name);
+    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
+        ok(0, "open %s: %s", name, err);
+        return NULL;
+    }
+    return db;
+}
+
 static void test_open(void)
 {
     struct db *db = NULL;
@@ -709,14 +724,10 @@ static int64_t add_article(struct db *db, const char *hash, const char *body)
  */
 static void test_fts_at_commit(void)
 {
-    char file[300], err[512];
     struct db *db = NULL;
 
-    snprintf(file, sizeof(file), "%s/fts.db", tmpdir);
-    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
-        ok(0, "open: %s", err);
+    if (!(db = open_scratch("fts.db")))
         return;
-    }
     ok(add_article(db, "f1", "a lone quokka") > 0 &&
            fts_hits(db, "articles_fts", "quokka") == 1,
        "outside a transaction an article is indexed at once");
@@ -1043,7 +1054,6 @@ static void test_reads(void)
         {"r2", "Reuters", "Troops", "2021-12-21", NULL,
          "Putin said 100,000 troops would stay.", "r2", 6},
     };
-    char file[300], err[512];
     struct db *db = NULL;
     int64_t id = 0, putin = 0, scholz = 0, elysee = 0, nato = 0, t1 = 0, c1 = 0,
             c2 = 0;
@@ -1051,11 +1061,8 @@ static void test_reads(void)
     struct jsonw w;
     json_t *j;
 
-    snprintf(file, sizeof(file), "%s/reads.db", tmpdir);
-    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
-        ok(0, "open a reads database: %s", err);
+    if (!(db = open_scratch("reads.db")))
         return;
-    }
     buf_init(&b, 1 << 20);
     db_begin(db);
     db_articles_insert(db, &docs[0], &id);
@@ -1464,15 +1471,11 @@ static void test_groups_events(void)
     };
     static const uint32_t fp_a[] = {11, 22, 33}, fp_b[] = {22, 33, 44},
                           fp_q[] = {22, 33};
-    char file[300], err[512];
     struct db *db = NULL;
     int64_t id, g1 = 0, g2 = 0, g3 = 0, putin = 0, peskov = 0;
 
-    snprintf(file, sizeof(file), "%s/groups.db", tmpdir);
-    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
-        ok(0, "open a groups database: %s", err);
+    if (!(db = open_scratch("groups.db")))
         return;
-    }
     db_begin(db);
     for (size_t i = 0; i < 4; i++)
         db_articles_insert(db, &docs[i], &id);
@@ -1763,17 +1766,13 @@ static const char *const snippet_queries[] = {
 static void test_snippet(void)
 {
     static const int windows[] = {1, 3, 5, 10, 40, 64};
-    char file[300], err[512];
     struct db *db = NULL;
     int64_t id;
     int compared = 0, same = 0;
     char first_diff[600] = "";
 
-    snprintf(file, sizeof(file), "%s/snippet.db", tmpdir);
-    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
-        ok(0, "open a snippet database: %s", err);
+    if (!(db = open_scratch("snippet.db")))
         return;
-    }
     db_begin(db);
     for (size_t i = 0; i < sizeof(snippet_bodies) / sizeof(*snippet_bodies);
          i++) {
@@ -1854,16 +1853,13 @@ static void test_rank(void)
 {
     static const char *const weights[] = {"", ", 10.0, 1.0", ", 1.0, 2.5",
                                           ", 0.0, 1.0"};
-    char file[300], err[512], first[300] = "";
+    char first[300] = "";
     struct db *db = NULL;
     int64_t id = 0;
     int rows = 0, differ = 0;
 
-    snprintf(file, sizeof(file), "%s/rank.db", tmpdir);
-    if (db_open(file, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
-        ok(0, "open a rank database: %s", err);
+    if (!(db = open_scratch("rank.db")))
         return;
-    }
     db_begin(db);
     for (size_t i = 0; i < 60; i++) {
         size_t k = i % (sizeof(snippet_bodies) / sizeof(*snippet_bodies));
@@ -1913,18 +1909,15 @@ static void test_rank(void)
 
 static void test_deadline(void)
 {
-    char heavy[300], err[512], body[64], hash[16];
+    char body[64], hash[16];
     struct db *db = NULL;
     struct db_article_query q = {.sort = DB_SORT_PUBLISHED_DESC,
                                  .limit = 100000};
     struct seen s = {0};
     int64_t id;
 
-    snprintf(heavy, sizeof(heavy), "%s/heavy.db", tmpdir);
-    if (db_open(heavy, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK) {
-        ok(0, "open a second database: %s", err);
+    if (!(db = open_scratch("heavy.db")))
         return;
-    }
     db_begin(db);
     for (int i = 0; i < 5000; i++) {
         struct db_article_new a = {NULL, "AP", "title", "2021-12-01",
