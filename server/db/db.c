@@ -351,8 +351,9 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
     sqlite3_busy_timeout(db->conn, 10000);
     profile_attach(db->conn);
     sqlite3_progress_handler(db->conn, 4000, progress, db);
-    if (db_snippet_register(db->conn) != SQLITE_OK ||
-        db_rank_register(db) != SQLITE_OK ||
+    fts5_api *fts5 = db_fts5_api(db->conn);
+    if (!fts5 || db_snippet_register(fts5) != SQLITE_OK ||
+        db_rank_register(fts5, db) != SQLITE_OK ||
         sqlite3_create_function(db->conn, "dossier_tally", 0,
                                 SQLITE_UTF8 | SQLITE_DIRECTONLY, db, tally,
                                 NULL, NULL) != SQLITE_OK) {
@@ -479,17 +480,20 @@ bool db_in_transaction(struct db *db)
     return !sqlite3_get_autocommit(db->conn);
 }
 
-/* Step a statement without parameters or rows (BEGIN, COMMIT, ...). */
+int db_step_done(struct db *db, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+}
+
+/* Step the cached statement of @sql, which takes no parameters. */
 static int step_plain(struct db *db, const char *sql)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
 
-    if (!st)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+    return st ? db_step_done(db, st) : DB_ERROR;
 }
 
 int db_read_begin(struct db *db)
@@ -500,7 +504,7 @@ int db_read_begin(struct db *db)
 void db_read_end(struct db *db)
 {
     if (db_in_transaction(db) && step_plain(db, "COMMIT") != DB_OK)
-        db_exec(db, "ROLLBACK");
+        db_rollback(db);
 }
 
 void db_rollback(struct db *db)

@@ -57,6 +57,9 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 /* Map a SQLite result code to enum db_status. */
 int db_status_of(struct db *db, int rc);
 
+/* Step @st once and reset it; DB_OK or the mapped error. */
+int db_step_done(struct db *db, sqlite3_stmt *st);
+
 /* Bind helpers: NULL strings bind SQL NULL. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text, or NULL for SQL NULL (borrowed until the next step). */
@@ -93,10 +96,10 @@ int db_exec(struct db *db, const char *sql);
 
 /* The FTS5 extension API of a connection, or NULL. */
 fts5_api *db_fts5_api(sqlite3 *conn);
-/* Add dossier_snippet() (db_snippet.c) to a connection; an SQLite code. */
-int db_snippet_register(sqlite3 *conn);
-/* Add dossier_rank() (db_rank.c) to @db's connection; an SQLite code. */
-int db_rank_register(struct db *db);
+/* Add dossier_snippet() (db_snippet.c) through @api; an SQLite code. */
+int db_snippet_register(fts5_api *api);
+/* Add dossier_rank() (db_rank.c), for @db, through @api; an SQLite code. */
+int db_rank_register(fts5_api *api, struct db *db);
 /* Free the document lengths dossier_rank() kept. */
 void db_doclens_free(struct db *db);
 

@@ -100,9 +100,7 @@ static void doclens_check(struct db *db)
     if (sqlite3_file_control(db->conn, "main", SQLITE_FCNTL_DATA_VERSION,
                              &version) != SQLITE_OK ||
         version != db->doclens.version) {
-        free(db->doclens.len);
-        db->doclens.len = NULL;
-        db->doclens.n = 0;
+        db_doclens_free(db);
         db->doclens.version = version;
     }
 }
@@ -181,11 +179,7 @@ void db_doclens_free(struct db *db)
     memset(&db->doclens, 0, sizeof(db->doclens));
 }
 
-int db_rank_register(struct db *db)
+int db_rank_register(fts5_api *api, struct db *db)
 {
-    fts5_api *api = db_fts5_api(db->conn);
-
-    if (!api)
-        return SQLITE_ERROR;
     return api->xCreateFunction(api, "dossier_rank", db, rank, NULL);
 }

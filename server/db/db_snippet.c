@@ -352,15 +352,12 @@ fts5_api *db_fts5_api(sqlite3 *conn)
     return api;
 }
 
-int db_snippet_register(sqlite3 *conn)
+int db_snippet_register(fts5_api *api)
 {
     const char *args[] = {"remove_diacritics", "2"};
-    fts5_api *api = db_fts5_api(conn);
     struct snip_tokenizer *tz;
     void *user;
 
-    if (!api)
-        return SQLITE_ERROR;
     tz = xcalloc(1, sizeof(*tz));
     if (api->xFindTokenizer(api, "unicode61", &user, &tz->api) != SQLITE_OK ||
         tz->api.xCreate(user, args, 2, &tz->tok) != SQLITE_OK) {

@@ -35,15 +35,6 @@
 #define SKETCH_PER_HASH_N 32
 #define SKETCH_PROBES     128
 
-/* Step a write statement once; DB_OK or the mapped error. */
-static int step_done(struct db *db, sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
-}
-
 /* Run a write statement with ?1 = @a and ?2 = @b. */
 static int exec_ids(struct db *db, const char *sql, int64_t a, int64_t b)
 {
@@ -53,7 +44,7 @@ static int exec_ids(struct db *db, const char *sql, int64_t a, int64_t b)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 /* --- ids of one article's rows ------------------------------------- */
@@ -88,7 +79,7 @@ static int run_for_each(struct db *db, const char *const *steps, size_t nsteps,
             if (!st)
                 return DB_ERROR;
             sqlite3_bind_int64(st, 1, ids[i]);
-            int rc = step_done(db, st);
+            int rc = db_step_done(db, st);
             if (rc != DB_OK)
                 return rc;
         }
@@ -130,7 +121,7 @@ static int put_alias(struct db *db, const char *sql, int64_t id,
     sqlite3_bind_int64(st, 1, id);
     db_bind_text(st, 2, alias);
     db_bind_text(st, 3, norm);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     free(norm);
     return rc;
 }
@@ -174,7 +165,7 @@ int db_entity_create(struct db *db, const char *name, const char *type,
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, type);
     db_bind_text(st, 3, key);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
@@ -191,7 +182,7 @@ int db_entity_add_key(struct db *db, int64_t id, const char *key)
         return DB_ERROR;
     db_bind_text(st, 1, key);
     sqlite3_bind_int64(st, 2, id);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 static size_t words(const char *s)
@@ -237,7 +228,7 @@ int db_entity_offer_name(struct db *db, int64_t id, const char *name,
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, key);
     sqlite3_bind_int64(st, 3, id);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == DB_OK)
         rc = name_as_alias(db, id, name);
     return rc == DB_OK ? db_entity_add_key(db, id, key) : rc;
@@ -311,7 +302,7 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
         sqlite3_bind_int64(st, 1, entity_id);
         if (sqlite3_bind_parameter_count(st) >= 2)
             sqlite3_bind_int64(st, 2, article_id);
-        int rc = step_done(db, st);
+        int rc = db_step_done(db, st);
         if (rc != DB_OK)
             return rc;
     }
@@ -396,7 +387,7 @@ int db_mention_insert(struct db *db, const struct db_mention_row *m)
     sqlite3_bind_int64(st, 4, m->end);
     sqlite3_bind_int64(st, 5, m->sentence);
     db_bind_text(st, 6, m->type);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
@@ -414,7 +405,7 @@ int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
     db_bind_text(st, 4, t->type);
     db_bind_text(st, 5, t->value);
     sqlite3_bind_int64(st, 6, t->sentence);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == DB_OK)
         *id = sqlite3_last_insert_rowid(db->conn);
     return rc;
@@ -456,7 +447,7 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
                           SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st, 11);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
@@ -477,7 +468,7 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
         sqlite3_bind_blob(st, 2, &c->fingerprint[i], sizeof(uint32_t),
                           SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 3, *id);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     return rc;
 }
@@ -573,7 +564,7 @@ int db_event_create(struct db *db, const char *date, const char *precision,
     db_bind_text(st, 3, label);
     db_bind_text(st, 4, first);
     db_bind_text(st, 5, end);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == DB_OK)
         *id = sqlite3_last_insert_rowid(db->conn);
     return rc;
@@ -595,7 +586,7 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, m->event_id);
     sqlite3_bind_int64(st, 2, m->article_id);
-    if ((rc = step_done(db, st)) != DB_OK)
+    if ((rc = db_step_done(db, st)) != DB_OK)
         return rc;
     st = db_stmt(db, "INSERT OR IGNORE INTO event_mentions(event_id, "
                      "article_id, timex_id, sentence_start, sentence_end, "
@@ -608,7 +599,7 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
     sqlite3_bind_int64(st, 3, m->timex_id);
     sqlite3_bind_int64(st, 4, m->sentence_start);
     sqlite3_bind_int64(st, 5, m->sentence_end);
-    if ((rc = step_done(db, st)) != DB_OK)
+    if ((rc = db_step_done(db, st)) != DB_OK)
         return rc;
     if (sqlite3_changes(db->conn) == 1) {
         st = db_stmt(db, "INSERT INTO event_entities(event_id, entity_id, "
@@ -619,7 +610,7 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
         for (size_t i = 0; i < m->nentities && rc == DB_OK; i++) {
             sqlite3_bind_int64(st, 1, m->event_id);
             sqlite3_bind_int64(st, 2, m->entities[i]);
-            rc = step_done(db, st);
+            rc = db_step_done(db, st);
         }
         if (rc != DB_OK)
             return rc;
@@ -629,7 +620,7 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, m->event_id);
     sqlite3_bind_int64(st, 2, m->timex_id);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 int db_article_events(struct db *db, int64_t article_id, int64_t **ids,
@@ -843,7 +834,7 @@ int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
         return DB_ERROR;
     db_bind_text(st, 1, kind);
     db_bind_text(st, 2, label);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
