@@ -328,8 +328,7 @@ UNDO = {
 def take_back(s, doc, version):
     """Ingest @doc into the new database of @s (not started), then take
     the database back to schema @version, as an older writer left it."""
-    s.cli('ingest', '--db', s.db, '-', stdin=json.dumps(doc).encode(),
-          check=True)
+    s.ingest([doc])
     con = sqlite3.connect(s.db)
     con.executescript(''.join(UNDO[v] for v in sorted(UNDO, reverse=True)
                               if v > version) +
