@@ -413,14 +413,18 @@ int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
 
 int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
 {
+    /* The outlet key and the date from the claim's article (a missing
+     * article makes them NULL: a constraint error, not a stray claim). */
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO claims(article_id, kind, "
                                    "start, \"end\", sentence, "
                                    "speaker_entity_id, speaker_text, value, "
                                    "unit, qualifier, fingerprint, "
-                                   "source_key) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                   "?6, ?7, ?8, ?9, ?10, ?11, (SELECT "
-                                   "coalesce(source, '#' || id) FROM "
-                                   "articles WHERE id = ?1))");
+                                   "source_key, published) VALUES (?1, ?2, "
+                                   "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                   "(SELECT coalesce(source, '#' || id) "
+                                   "FROM articles WHERE id = ?1), (SELECT "
+                                   "coalesce(published, '') FROM articles "
+                                   "WHERE id = ?1))");
     int rc;
 
     if (!st)

@@ -322,13 +322,17 @@ UNDO = {
        'DROP TABLE source_counts;',
     7: 'DROP TRIGGER day_counts_insert; DROP TRIGGER day_counts_delete; '
        'DROP TRIGGER day_counts_update; DROP TABLE day_counts;',
+    8: 'DROP TRIGGER claims_published_update; DROP INDEX claims_group_order; '
+       'DROP INDEX claims_group_values; CREATE INDEX claims_group_value ON '
+       'claims(group_id, value, qualifier); '
+       'ALTER TABLE claims DROP COLUMN published;',
 }
 
 
-def take_back(s, doc, version):
-    """Ingest @doc into the new database of @s (not started), then take
+def take_back(s, docs, version):
+    """Ingest @docs into the new database of @s (not started), then take
     the database back to schema @version, as an older writer left it."""
-    s.ingest([doc])
+    s.ingest(docs)
     con = sqlite3.connect(s.db)
     con.executescript(''.join(UNDO[v] for v in sorted(UNDO, reverse=True)
                               if v > version) +
@@ -383,8 +387,8 @@ def sources_follow_writes(t):
     # (a snapshot of an older writer), then migrated to the counts of its
     # articles.
     with Server(tap.binary, start=False) as s:
-        take_back(s, {'id': 'x1', 'body': 'A late note on the crane.',
-                      'source': 'Tally Desk'}, 5)
+        take_back(s, [{'id': 'x1', 'body': 'A late note on the crane.',
+                       'source': 'Tally Desk'}], 5)
         with Server(tap.binary, sample=False, db=s.db,
                     args=['--read-only']) as ro:
             want = {}
@@ -468,8 +472,8 @@ def volume_follows_writes(t):
                     {'since': '2019-04-01', 'until': '2019-04-30'})['buckets'],
              [], 'the last article of a day deleted: the day is gone')
     with Server(tap.binary, start=False) as s:
-        take_back(s, {'id': 'v1', 'body': 'A late note on the dam.',
-                      'published': '2019-05-02'}, 6)
+        take_back(s, [{'id': 'v1', 'body': 'A late note on the dam.',
+                       'published': '2019-05-02'}], 6)
         with Server(tap.binary, sample=False, db=s.db,
                     args=['--read-only']) as ro:
             t.eq(ro.json('/api/v1/health')['schema_version'], 6,
@@ -516,6 +520,99 @@ def number_values_with_sourceless_articles(t):
               for v in g['values']],
              [(100000, [None, 'Nordic Wire']), (120000, ['Baltic Post'])],
              'values by outlets: 100,000 (three: null once) before 120,000')
+
+
+def claims_in_order(t, s, what):
+    """Every group lists its claims by date (undated first), article,
+    offset, id, and embeds the first of them in the list of groups."""
+    def key(c):
+        return (c['published'] or '', c['article_id'], c['start'], c['id'])
+
+    listed = s.pages('/api/v1/claim-groups', {}, limit=100)[0]
+    bad, biggest = [], 0
+    for g in listed:
+        whole = s.json('/api/v1/claim-groups/%d' % g['id'])
+        claims = whole['claims']
+        biggest = max(biggest, whole['claim_count'])
+        if claims != sorted(claims, key=key):
+            bad.append((g['id'], 'detail', [key(c) for c in claims][:5]))
+        if g['claims'] != claims[:len(g['claims'])]:
+            bad.append((g['id'], 'list', [key(c) for c in g['claims']][:5]))
+        if len(g['claims']) != min(50, whole['claim_count']):
+            bad.append((g['id'], 'embedded', len(g['claims'])))
+    t.eq(bad, [], '%s: %d groups (the largest %d claims) list their claims '
+         'by date' % (what, len(listed), biggest))
+    return listed
+
+
+def unordered_values(groups):
+    for g in groups:
+        for v in g.get('values', []):
+            v['sources'] = sorted(v['sources'], key=str)
+    return groups
+
+
+@tap.test
+def group_claims_follow_dates(t):
+    # Claims of a group come by their articles' dates: 60 articles posted
+    # out of date order carry one number claim, some undated, some on the
+    # same day with and without a time, one without an outlet and one
+    # whose outlet's name starts with '#'. Since schema 8 the order comes
+    # from a copy of the date in each claim: it follows the migration, a
+    # schema-7 snapshot served read-only sorts by the articles' dates, and
+    # a hand edit of an article's date moves its claims.
+    said = ('Russia has massed as many as 100,000 troops near its border '
+            'with Ukraine, Western officials said on Monday. ')
+    outlets = ['Nordic Wire', 'Baltic Post', None, '#Harbour Wire']
+    docs = []
+    for i in range(60):
+        day = '2020-0%d-%02d' % (1 + i // 20, 1 + (i * 7) % 28)
+        published = [day, day + 'T0%d:30:00Z' % (i % 10), None][i % 3]
+        docs.append({'id': 'order-%d' % i, 'source': outlets[i % 4],
+                     'published': published,
+                     'body': said + 'Filler note number %d on the ferry.' % i})
+    with Server(tap.binary, sample=False) as s:
+        r = s.post('/api/v1/articles', [article(d['body'], **{
+            k: v for k, v in d.items() if k not in ('body', 'id')})
+            for d in docs[::-1]], AUTH)
+        t.status(r, 201, '60 articles stored, in reverse order')
+        groups = claims_in_order(t, s, 'posted')
+        big = [g for g in groups if g['claim_count'] > 50]
+        if not t.ok(big, 'needs extraction: a group of more than 50 claims',
+                    [g['claim_count'] for g in groups]):
+            return
+        t.eq(big[0]['sources'],
+             [None, '#Harbour Wire', 'Baltic Post', 'Nordic Wire'],
+             'its outlets in order: none, and one named with a leading #')
+    with Server(tap.binary, start=False) as s:
+        take_back(s, docs, 7)
+        with Server(tap.binary, sample=False, db=s.db,
+                    args=['--read-only']) as ro:
+            t.eq(ro.json('/api/v1/health')['schema_version'], 7,
+                 'a schema-7 snapshot served read-only')
+            old = claims_in_order(t, ro, 'a schema-7 snapshot')
+        s.start()
+        t.eq(s.json('/api/v1/health')['schema_version'] >= 8, True,
+             'the database migrates')
+        # A value's outlets come in the order of the index that lists
+        # them, which schema 8 changed: compare them as sets.
+        t.eq(unordered_values(claims_in_order(t, s, 'migrated from schema 7')),
+             unordered_values(old), 'the same groups as the schema-7 snapshot')
+        s.stop()
+        # The last article by date: its claim is past the first 50 until
+        # it moves to the front of the dated ones.
+        last = max((d for d in docs if d['published']),
+                   key=lambda d: d['published'])['id']
+        con = sqlite3.connect(s.db)
+        con.execute("UPDATE articles SET published = '1999-01-01' "
+                    "WHERE external_id = ?", (last,))
+        con.commit()
+        con.close()
+        s.start()
+        first = claims_in_order(t, s, 'after a hand edit of a date')
+        t.eq([[c['published'] for c in g['claims'] if c['published']][0]
+              for g in first if g['claim_count'] > 50], ['1999-01-01'],
+             'the edited article\'s claim comes first of the dated ones')
 
 
 @tap.test
