@@ -25,8 +25,10 @@
 #include <string.h>
 #include <time.h>
 
-/* server/db/db_snippet.c, compiled in (see run_http.py). */
-int db_snippet_register(sqlite3 *conn);
+/* db_fts5_api() and db_snippet_register() of server/db/db_snippet.c,
+ * compiled in (see run_http.py): their declarations from the server's
+ * header, so that a change of signature breaks this build, not the run. */
+#include "db/db_internal.h"
 
 /* db_articles.c, search_page() for a first page by relevance. */
 static const char list_sql[] =
@@ -82,7 +84,8 @@ static void *run(void *p)
 
     if (sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         die(db, "open");
-    if (db_snippet_register(db) != SQLITE_OK)
+    fts5_api *fts5 = db_fts5_api(db);
+    if (!fts5 || db_snippet_register(fts5) != SQLITE_OK)
         die(db, "dossier_snippet");
     /* The pragmas db.c sets on the server's connections. */
     sqlite3_exec(db,
