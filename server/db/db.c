@@ -110,12 +110,15 @@ static void tally(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 1);
 }
 
+bool db_deadline_passed(const struct db *db)
+{
+    return db->deadline_ns && now_ns() > db->deadline_ns;
+}
+
 /* Called every few thousand VM steps: non-zero interrupts the query. */
 static int progress(void *user)
 {
-    struct db *db = user;
-
-    return db->deadline_ns && now_ns() > db->deadline_ns;
+    return db_deadline_passed(user);
 }
 
 void db_set_deadline(struct db *db, int64_t ms)

@@ -17,7 +17,8 @@
  * the weights of articles_fts's rank option (schema 0001), computed by
  * dossier_rank() (db_rank.c): the same score without reading each
  * match's length on every query. */
-#define RANK "dossier_rank(articles_fts, 10.0, 1.0)"
+#define RANK_WEIGHTS "10.0, 1.0"
+#define RANK         "dossier_rank(articles_fts, " RANK_WEIGHTS ")"
 
 int db_articles_duplicate(struct db *db, const char *external_id,
                           const char *body_hash, int64_t *id)
@@ -210,9 +211,17 @@ static void add_after(struct db_query *dq, const struct db_article_query *q,
     db_query_sql(dq, ")");
 }
 
+/* A search item's columns: the list's, but the body (search items show
+ * the snippet, not the lead, so the body is left unread); then the score
+ * and the snippet. */
+#define SEARCH_COLUMNS                                                         \
+    "a.id, a.title, a.source, a.published, a.url, a.word_count, NULL"
+#define SNIPPET "dossier_snippet(articles_fts, 1, char(2), char(3), '…', 40)"
+
 /*
- * The page of a search: its ids and ranks first, the columns and snippets
- * of those rows only after.
+ * The page of a search sorted by date or id (by relevance: search_ranked
+ * below): its ids first, the columns and snippets of those rows only
+ * after.
  *
  *   WITH r AS MATERIALIZED (SELECT rowid AS rid, rank AS s ... MATCH ...
  *                           ORDER BY ... LIMIT n)
@@ -220,23 +229,16 @@ static void add_after(struct db_query *dq, const struct db_article_query *q,
  *     CROSS JOIN articles a WHERE articles_fts MATCH ... AND
  *     r.rid = +articles_fts.rowid AND a.id = r.rid ORDER BY ...
  *
- * Why not one SELECT ... ORDER BY articles_fts.rank LIMIT n: FTS5 answers
- * ORDER BY rank by preparing an inner statement on every query and sorting
- * every match; SQLite's own LIMIT sorter on the rank column (with the id as
- * a tie-break, the order FTS5 gave ties too) keeps only the top n, 25-40%
- * less work. Any other ORDER BY would make SQLite compute the snippet of
- * every match before sorting. The second pass walks the matches again in
- * rowid order (as cheap as a count: no rank), so the cursor stands on each
- * chosen row for snippet() without a per-row seek (which costs ~25 us a
- * row); the unary + keeps SQLite from turning the join into such seeks.
- * The list row's body column is NULL: search items show the snippet, not
- * the lead, so the body is left unread.
+ * In one SELECT, SQLite would compute the snippet of every match before
+ * sorting. The second pass walks the matches again in rowid order (as
+ * cheap as a count: no rank), so the cursor stands on each chosen row for
+ * snippet() without a per-row seek; the unary + keeps SQLite from turning
+ * the join into such seeks.
  */
 static void search_page(struct db_query *dq, const struct db_article_query *q,
                         bool walk, char until_next[11])
 {
     static const char *const order[][2] = {
-        [DB_SORT_RELEVANCE] = {" ORDER BY s, rid", " ORDER BY r.s, r.rid"},
         [DB_SORT_PUBLISHED_DESC] = {" ORDER BY " PUB_KEY " DESC, a.id DESC",
                                     " ORDER BY " PUB_KEY " DESC, a.id DESC"},
         [DB_SORT_PUBLISHED_ASC] = {" ORDER BY " PUB_KEY " ASC, a.id ASC",
@@ -261,9 +263,6 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
     } else {
         db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT articles_fts.rowid "
                          "AS rid, " RANK " AS s");
-        /* Every match reaches the rank sort: count them there. */
-        if (q->sort == DB_SORT_RELEVANCE)
-            db_query_sql(dq, ", dossier_tally() AS n");
         db_query_sql(dq, join ? from_clause(q) : " FROM articles_fts");
         add_filters(dq, q, until_next);
     }
@@ -271,15 +270,9 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
     db_query_sql(dq, order[q->sort][0]);
     db_query_sql(dq, " LIMIT ");
     db_query_int(dq, q->limit);
-    if (q->sort == DB_SORT_RELEVANCE && q->after.set) {
-        db_query_sql(dq, " OFFSET ");
-        db_query_int(dq, q->after.offset);
-    }
-    db_query_sql(dq, ") SELECT a.id, a.title, a.source, a.published, a.url, "
-                     "a.word_count, NULL, ");
+    db_query_sql(dq, ") SELECT " SEARCH_COLUMNS ", ");
     db_query_sql(dq, walk ? "-" RANK : "-r.s");
-    db_query_sql(dq, ", dossier_snippet(articles_fts, 1, char(2), char(3), "
-                     "'…', 40) FROM articles_fts CROSS JOIN r CROSS JOIN "
+    db_query_sql(dq, ", " SNIPPET " FROM articles_fts CROSS JOIN r CROSS JOIN "
                      "articles a WHERE articles_fts MATCH ");
     db_query_text(dq, q->match);
     db_query_sql(dq, " AND r.rid = +articles_fts.rowid AND a.id = r.rid");
@@ -312,6 +305,215 @@ static void list_page(struct db_query *dq, const struct db_article_query *q,
         db_query_sql(dq, " OFFSET ");
         db_query_int(dq, q->after.offset);
     }
+}
+
+/*
+ * A search by relevance, in two steps: the page's ids and ranks, with the
+ * number of matches (every match is ranked to find them); then the
+ * columns and snippets of those rows (ranked_page).
+ */
+struct ranked {
+    struct ranked_row {
+        int64_t rid;
+        double s; /* dossier_rank(): lower first */
+    } * row;
+    size_t n, cap;
+    int64_t matches;
+};
+
+static void ranked_add(struct ranked *r, int64_t rid, double s)
+{
+    r->row = xgrow(r->row, sizeof(*r->row), r->n + 1, &r->cap);
+    r->row[r->n++] = (struct ranked_row){rid, s};
+}
+
+/* Whether @m, an FTS5 expression, is one phrase: ftsq_translate()'s form
+ * of one word, "a phrase" or prefix* (("word"), ("word"*)), no column. */
+static bool one_phrase(const char *m)
+{
+    if (*m++ != '(' || *m++ != '"')
+        return false;
+    for (; *m; m++)
+        if (*m == '"' && *++m != '"')
+            break;
+    if (m[-1] != '"')
+        return false;
+    if (*m == '*')
+        m++;
+    return m[0] == ')' && !m[1];
+}
+
+/*
+ * The ranked ids of a search for one phrase without filters, from
+ * dossier_top() (db_rank.c), which ranks every match in one pass of C
+ * rather than a row of SQL each: half the time of a common word's search
+ * at 1M articles. *@done false when it does not apply.
+ */
+static int ranked_top(struct db *db, const struct db_article_query *q,
+                      int64_t offset, struct ranked *r, bool *done)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *done = false;
+    if (q->nsources || q->since || q->until || q->nentities ||
+        !one_phrase(q->match))
+        return DB_OK;
+    st = db_stmt(db, "SELECT dossier_top(articles_fts, ?2, " RANK_WEIGHTS
+                     ") FROM articles_fts WHERE articles_fts MATCH ?1 "
+                     "LIMIT 1");
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, q->match);
+    sqlite3_bind_int64(st, 2, offset + q->limit);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) { /* no match */
+        *done = true;
+    } else if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+        /* The number of matches, then (rowid, rank) pairs in order. */
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        size_t pair = sizeof(int64_t) + sizeof(double);
+        memcpy(&r->matches, b, sizeof(int64_t));
+        for (size_t at = sizeof(int64_t) + (size_t)offset * pair;
+             at + pair <= len; at += pair) {
+            int64_t rid;
+            double s;
+            memcpy(&rid, b + at, sizeof(rid));
+            memcpy(&s, b + at + sizeof(rid), sizeof(s));
+            ranked_add(r, rid, s);
+        }
+        *done = true;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+/*
+ * The ranked ids of any search: SQLite's LIMIT sorter on dossier_rank()
+ * with the id as a tie-break (the order FTS5 gives ties), which keeps only
+ * the top n; FTS5's own ORDER BY rank prepares an inner statement on every
+ * query and sorts every match (25-40% more work). dossier_tally() counts
+ * the matches that reach the sorter.
+ */
+static int ranked_sql(struct db *db, const struct db_article_query *q,
+                      int64_t offset, struct ranked *r)
+{
+    struct db_query dq;
+    sqlite3_stmt *st;
+    char until_next[11];
+    int rc;
+
+    /* dossier_tally() in the sort key: SQLite computes the key of every
+     * row the sort takes, other columns maybe only for the rows kept. */
+    db_query_init(&dq, "SELECT articles_fts.rowid AS rid, " RANK
+                       " AS s FROM articles_fts");
+    add_filters(&dq, q, until_next);
+    db_query_sql(&dq, " ORDER BY s, rid, dossier_tally() LIMIT ");
+    db_query_int(&dq, q->limit);
+    db_query_sql(&dq, " OFFSET ");
+    db_query_int(&dq, offset);
+    st = db_query_prepare(db, &dq);
+    db_query_release(&dq);
+    if (!st)
+        return DB_ERROR;
+    db->tally = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ranked_add(r, sqlite3_column_int64(st, 0),
+                   sqlite3_column_double(st, 1));
+    sqlite3_reset(st);
+    /* The sort takes every match before the first row comes out. */
+    r->matches = db->tally;
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+/* From this many matches a page row on, the page's rows are found by
+ * rowid (~60 us a row at 1M articles) rather than by walking the matches
+ * again (~0.07 us a match) for the cursor snippet() needs. Not for a
+ * prefix query: each seek merges the doclists of all the prefix's words
+ * again (35 ms a row for "firs*" at 1M). */
+#define SEEK_MATCHES_PER_ROW 1000
+
+/* Whether the FTS5 expression @m has a prefix term (a * outside quotes). */
+static bool has_prefix(const char *m)
+{
+    for (bool quoted = false; *m; m++) {
+        if (*m == '"')
+            quoted = !quoted; /* "" inside quotes: out and back in */
+        else if (*m == '*' && !quoted)
+            return true;
+    }
+    return false;
+}
+
+/* The columns and snippets of the ranked rows, in their order. */
+static int ranked_page(struct db *db, const struct db_article_query *q,
+                       const struct ranked *r, db_article_cb cb, void *ctx)
+{
+    bool seek = r->matches > (int64_t)r->n * SEEK_MATCHES_PER_ROW &&
+                !has_prefix(q->match);
+    struct buf ids;
+    sqlite3_stmt *st;
+    int rc;
+
+    /* The page's rows as "[id,id,...]" for json_each(). */
+    buf_init(&ids, r->n * 24 + 8); /* 20 digits, a comma */
+    buf_putc(&ids, '[');
+    for (size_t i = 0; i < r->n; i++)
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)r->row[i].rid);
+    buf_putc(&ids, ']');
+    st = db_stmt(db, seek ? "WITH r(rid, pos) AS MATERIALIZED (SELECT value, "
+                            "key FROM json_each(?1)) SELECT " SEARCH_COLUMNS
+                            ", r.pos, " SNIPPET " FROM r CROSS JOIN "
+                            "articles_fts CROSS JOIN articles a WHERE "
+                            "articles_fts MATCH ?2 AND articles_fts.rowid = "
+                            "r.rid AND a.id = r.rid ORDER BY r.pos"
+                          : "WITH r(rid, pos) AS MATERIALIZED (SELECT value, "
+                            "key FROM json_each(?1)) SELECT " SEARCH_COLUMNS
+                            ", r.pos, " SNIPPET " FROM articles_fts CROSS "
+                            "JOIN r CROSS JOIN articles a WHERE articles_fts "
+                            "MATCH ?2 AND r.rid = +articles_fts.rowid AND "
+                            "a.id = r.rid ORDER BY r.pos");
+    if (!st) {
+        buf_release(&ids);
+        return DB_ERROR;
+    }
+    sqlite3_bind_text(st, 1, ids.data, (int)ids.len, SQLITE_TRANSIENT);
+    buf_release(&ids);
+    db_bind_text(st, 2, q->match);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct db_article a;
+        int64_t pos = sqlite3_column_int64(st, DB_ARTICLE_LIST_NCOLUMNS);
+        db_article_list_row(st, &a);
+        a.has_score = true;
+        a.score = pos >= 0 && (size_t)pos < r->n ? -r->row[pos].s : 0.0;
+        a.snippet = db_col_text(st, DB_ARTICLE_LIST_NCOLUMNS + 1);
+        if (cb(ctx, &a))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
+static int search_ranked(struct db *db, const struct db_article_query *q,
+                         db_article_cb cb, void *ctx, int64_t *matches)
+{
+    struct ranked r = {0};
+    int64_t offset = q->after.set ? q->after.offset : 0;
+    bool done;
+    int rc;
+
+    if (matches)
+        *matches = -1;
+    rc = ranked_top(db, q, offset, &r, &done);
+    if (rc == DB_OK && !done)
+        rc = ranked_sql(db, q, offset, &r);
+    if (rc == DB_OK && r.n)
+        rc = ranked_page(db, q, &r, cb, ctx);
+    if (rc == DB_OK && matches)
+        *matches = r.matches;
+    free(r.row);
+    return rc;
 }
 
 /* From this many matches on, a search sorted by date walks the articles
@@ -354,6 +556,8 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
     char until_next[11];
     int rc;
 
+    if (q->match && q->sort == DB_SORT_RELEVANCE)
+        return search_ranked(db, q, cb, ctx, matches);
     bool walk = false;
     if (q->match && (rc = date_walk(db, q, &walk)) != DB_OK)
         return rc;
@@ -368,7 +572,6 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
         *matches = -1;
     if (!st)
         return DB_ERROR;
-    db->tally = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct db_article a;
         db_article_list_row(st, &a);
@@ -381,12 +584,7 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
             break;
     }
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_status_of(db, rc);
-    /* The ranked set is built whole before the first row comes out. */
-    if (matches && q->match && q->sort == DB_SORT_RELEVANCE)
-        *matches = db->tally;
-    return DB_OK;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
 int db_articles_count(struct db *db, const struct db_article_query *q,

@@ -98,8 +98,11 @@ int db_exec(struct db *db, const char *sql);
 fts5_api *db_fts5_api(sqlite3 *conn);
 /* Add dossier_snippet() (db_snippet.c) through @api; an SQLite code. */
 int db_snippet_register(fts5_api *api);
-/* Add dossier_rank() (db_rank.c), for @db, through @api; an SQLite code. */
+/* Add dossier_rank() and dossier_top() (db_rank.c), for @db, through
+ * @api; an SQLite code. */
 int db_rank_register(fts5_api *api, struct db *db);
+/* Whether the query deadline of db_set_deadline() has passed. */
+bool db_deadline_passed(const struct db *db);
 /* Free the document lengths dossier_rank() kept. */
 void db_doclens_free(struct db *db);
 

@@ -59,30 +59,44 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *n)
     return SQLITE_OK;
 }
 
+/* IDF = log((N - n + 0.5) / (n + 0.5)) for a phrase in @nhit of @nrow
+ * rows, kept just above zero for a phrase in more than half of them. */
+static double idf_of(int64_t nrow, int64_t nhit)
+{
+    double idf = log((nrow - nhit + 0.5) / (nhit + 0.5));
+    return idf <= 0.0 ? 1e-6 : idf;
+}
+
+/* The mean length of a row, in tokens. */
+static int mean_length(const Fts5ExtensionApi *api, Fts5Context *fts,
+                       int64_t *nrow, double *avgdl)
+{
+    sqlite3_int64 rows = 0, ntoken = 0;
+    int rc = api->xRowCount(fts, &rows);
+
+    if (rc == SQLITE_OK)
+        rc = api->xColumnTotalSize(fts, -1, &ntoken);
+    *nrow = rows;
+    *avgdl = (double)ntoken / (double)rows;
+    return rc;
+}
+
 static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
                           struct rank_query **out)
 {
     struct rank_query *q = xcalloc(1, sizeof(*q));
-    sqlite3_int64 nrow = 0, ntoken = 0;
+    int64_t nrow = 0;
     int rc;
 
     q->nphrase = api->xPhraseCount(fts);
     q->idf = xcalloc((size_t)q->nphrase + 1, sizeof(*q->idf));
     q->freq = xcalloc((size_t)q->nphrase + 1, sizeof(*q->freq));
-    rc = api->xRowCount(fts, &nrow);
-    if (rc == SQLITE_OK)
-        rc = api->xColumnTotalSize(fts, -1, &ntoken);
-    if (rc == SQLITE_OK)
-        q->avgdl = (double)ntoken / (double)nrow;
-    /* IDF = log((N - n + 0.5) / (n + 0.5)), kept just above zero for a
-     * phrase in more than half of the rows. */
+    rc = mean_length(api, fts, &nrow, &q->avgdl);
     for (int i = 0; rc == SQLITE_OK && i < q->nphrase; i++) {
         int64_t nhit = 0;
         rc = api->xQueryPhrase(fts, i, &nhit, count_row);
-        if (rc == SQLITE_OK) {
-            double idf = log((nrow - nhit + 0.5) / (nhit + 0.5));
-            q->idf[i] = idf <= 0.0 ? 1e-6 : idf;
-        }
+        if (rc == SQLITE_OK)
+            q->idf[i] = idf_of(nrow, nhit);
     }
     if (rc != SQLITE_OK) {
         rank_query_free(q);
@@ -133,12 +147,41 @@ static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts,
     return SQLITE_OK;
 }
 
+/* The current row of @fts: each phrase's frequency in it, each instance
+ * counting its column's weight, in @freq; its length, read or kept. */
+static int row_terms(const Fts5ExtensionApi *api, Fts5Context *fts,
+                     struct db *db, double *freq, int nphrase, int nval,
+                     sqlite3_value **val, int *length)
+{
+    int rc, ninst = 0;
+
+    memset(freq, 0, (size_t)nphrase * sizeof(*freq));
+    rc = api->xInstCount(fts, &ninst);
+    /* A column without a weight weighs 1. */
+    for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+        int phrase, column, offset;
+        rc = api->xInst(fts, i, &phrase, &column, &offset);
+        if (rc == SQLITE_OK)
+            freq[phrase] +=
+                column < nval ? sqlite3_value_double(val[column]) : 1.0;
+    }
+    return rc == SQLITE_OK ? row_length(api, fts, db, length) : rc;
+}
+
+/* One phrase's part of the score (before its IDF). */
+static double phrase_part(double freq, int length, double avgdl)
+{
+    double d = (double)length;
+    return (freq * (BM25_K1 + 1.0)) /
+           (freq + BM25_K1 * (1 - BM25_B + BM25_B * d / avgdl));
+}
+
 static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
                  sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
     struct db *db = api->xUserData(fts);
     struct rank_query *q = api->xGetAuxdata(fts, 0);
-    int rc = SQLITE_OK, ninst = 0, length = 0;
+    int rc = SQLITE_OK, length = 0;
     double score = 0.0;
 
     if (!q) {
@@ -146,31 +189,157 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
         if ((rc = rank_query_new(api, fts, &q)) == SQLITE_OK)
             rc = api->xSetAuxdata(fts, q, rank_query_free);
     }
-    if (rc == SQLITE_OK) {
-        memset(q->freq, 0, (size_t)q->nphrase * sizeof(*q->freq));
-        rc = api->xInstCount(fts, &ninst);
-    }
-    /* Each instance of a phrase counts its column's weight (default 1). */
-    for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
-        int phrase, column, offset;
-        rc = api->xInst(fts, i, &phrase, &column, &offset);
-        if (rc == SQLITE_OK)
-            q->freq[phrase] +=
-                column < nval ? sqlite3_value_double(val[column]) : 1.0;
-    }
     if (rc == SQLITE_OK)
-        rc = row_length(api, fts, db, &length);
+        rc = row_terms(api, fts, db, q->freq, q->nphrase, nval, val, &length);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
         return;
     }
-    double d = (double)length;
     for (int i = 0; i < q->nphrase; i++)
-        score +=
-            q->idf[i] *
-            ((q->freq[i] * (BM25_K1 + 1.0)) /
-             (q->freq[i] + BM25_K1 * (1 - BM25_B + BM25_B * d / q->avgdl)));
+        score += q->idf[i] * phrase_part(q->freq[i], length, q->avgdl);
     sqlite3_result_double(ctx, -1.0 * score);
+}
+
+/*
+ * dossier_top(fts, k [, weights...]): for a query of one phrase, every
+ * match ranked in one pass of C, without the SQL machinery each row of
+ * dossier_rank() goes through (VM steps, the function call, the LIMIT
+ * sorter). Called on the query's first row (LIMIT 1), it walks all the
+ * matches with xQueryPhrase and returns a blob: the number of matches
+ * (int64), then the best @k of them as (rowid int64, rank double) pairs,
+ * in the order and with the ranks that ORDER BY dossier_rank(fts,
+ * weights...), rowid gives. NULL for a query of other than one phrase.
+ *
+ * The phrase's IDF depends on the number of matches, known at the end:
+ * the scan keeps every match's part of the score before it (16 bytes a
+ * match), then each rank is computed as dossier_rank() computes it, and
+ * the best @k chosen.
+ */
+struct top_row {
+    int64_t rowid;
+    double x; /* the phrase's part of the score; then the rank */
+};
+
+struct top_scan {
+    struct db *db;
+    double avgdl;
+    int nval;
+    sqlite3_value **val;
+    struct top_row *rows;
+    size_t n, cap;
+};
+
+/* xQueryPhrase callback: one match's rowid and part of the score. */
+static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
+{
+    struct top_scan *t = p;
+    double freq;
+    int length = 0, rc;
+
+    /* The progress handler does not run inside a function call. */
+    if ((t->n & 4095) == 4095 && db_deadline_passed(t->db))
+        return SQLITE_INTERRUPT;
+    rc = row_terms(api, fts, t->db, &freq, 1, t->nval, t->val, &length);
+    if (rc != SQLITE_OK)
+        return rc;
+    t->rows = xgrow(t->rows, sizeof(*t->rows), t->n + 1, &t->cap);
+    t->rows[t->n].rowid = api->xRowid(fts);
+    t->rows[t->n++].x = phrase_part(freq, length, t->avgdl);
+    return SQLITE_OK;
+}
+
+/* Whether @a comes after @b: ORDER BY rank, rowid. */
+static bool top_after(const struct top_row *a, const struct top_row *b)
+{
+    return a->x > b->x || (a->x == b->x && a->rowid > b->rowid);
+}
+
+/* Restore the heap (the last row in order at its root) below @i. */
+static void top_sift(struct top_row *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && top_after(&h[c + 1], &h[c]))
+            c++;
+        if (!top_after(&h[c], &h[i]))
+            return;
+        struct top_row tmp = h[i];
+        h[i] = h[c];
+        h[c] = tmp;
+        i = c;
+    }
+}
+
+/* The best @k of @rows (ranks in .x) to the front of @rows, in order;
+ * how many. */
+static size_t top_select(struct top_row *rows, size_t n, size_t k)
+{
+    size_t m = n < k ? n : k;
+
+    /* A heap of the m best so far in rows[0, m), the worst at the root. */
+    for (size_t i = m / 2; i-- > 0;)
+        top_sift(rows, m, i);
+    for (size_t i = m; i < n; i++) {
+        if (m && top_after(&rows[0], &rows[i])) {
+            rows[0] = rows[i];
+            top_sift(rows, m, 0);
+        }
+    }
+    /* Heap sort: the worst to the end, in turn. */
+    for (size_t end = m; end > 1; end--) {
+        struct top_row tmp = rows[0];
+        rows[0] = rows[end - 1];
+        rows[end - 1] = tmp;
+        top_sift(rows, end - 1, 0);
+    }
+    return m;
+}
+
+static void top(const Fts5ExtensionApi *api, Fts5Context *fts,
+                sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+    struct top_scan t = {.db = api->xUserData(fts)};
+    int64_t nrow = 0, k;
+    int rc;
+
+    if (nval < 1 || api->xPhraseCount(fts) != 1) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    k = sqlite3_value_int64(val[0]);
+    t.nval = nval - 1;
+    t.val = val + 1;
+    doclens_check(t.db);
+    rc = mean_length(api, fts, &nrow, &t.avgdl);
+    if (rc == SQLITE_OK)
+        rc = api->xQueryPhrase(fts, 0, &t, top_row);
+    if (rc != SQLITE_OK) {
+        free(t.rows);
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    /* The rank as dossier_rank() computes it: 0 + IDF x part, negated. */
+    double idf = idf_of(nrow, (int64_t)t.n);
+    for (size_t i = 0; i < t.n; i++) {
+        double score = 0.0;
+        score += idf * t.rows[i].x;
+        t.rows[i].x = -1.0 * score;
+    }
+    size_t m = top_select(t.rows, t.n, k > 0 ? (size_t)k : 0);
+    size_t len = sizeof(int64_t) + m * (sizeof(int64_t) + sizeof(double));
+    unsigned char *blob = xmalloc(len), *b = blob;
+    int64_t count = (int64_t)t.n;
+    memcpy(b, &count, sizeof(count));
+    b += sizeof(count);
+    for (size_t i = 0; i < m; i++) {
+        memcpy(b, &t.rows[i].rowid, sizeof(int64_t));
+        memcpy(b + sizeof(int64_t), &t.rows[i].x, sizeof(double));
+        b += sizeof(int64_t) + sizeof(double);
+    }
+    free(t.rows);
+    sqlite3_result_blob(ctx, blob, (int)len, free);
 }
 
 void db_doclens_free(struct db *db)
@@ -181,5 +350,9 @@ void db_doclens_free(struct db *db)
 
 int db_rank_register(fts5_api *api, struct db *db)
 {
-    return api->xCreateFunction(api, "dossier_rank", db, rank, NULL);
+    int rc = api->xCreateFunction(api, "dossier_rank", db, rank, NULL);
+
+    return rc == SQLITE_OK
+               ? api->xCreateFunction(api, "dossier_top", db, top, NULL)
+               : rc;
 }

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+#include "core/buf.h"
 #include "core/dates.h"
 #include "core/ftsq.h"
 #include "core/jsonw.h"
@@ -613,11 +615,11 @@ static void test_search_matches(struct db *db)
             continue;
         }
         for (int filtered = 0; filtered < 2; filtered++)
-            for (int64_t offset = 0; offset < 4; offset += 3) {
+            for (int64_t offset = 0; offset < 4; offset++) {
                 struct db_article_query q = {
                     .match = match,
                     .sort = DB_SORT_RELEVANCE,
-                    .limit = 1,
+                    .limit = 1 + offset % 2,
                     .sources = filtered ? reuters : NULL,
                     .nsources = filtered ? 1 : 0,
                     .after = {.set = offset > 0, .offset = offset},
@@ -1845,6 +1847,98 @@ static int rank_differences(struct db *db, const char *weights, int *rows,
 }
 
 /*
+ * dossier_top(fts, k, weights) against ORDER BY dossier_rank(), rowid
+ * LIMIT k on the same query: the count of matches, the rowids and the
+ * ranks to the bit, or NULL for a query of other than one phrase. Returns
+ * the queries that differ; @compared counts the answers compared.
+ */
+static int top_differences(struct db *db, const char *weights, int *compared,
+                           int *nulls, char *first, size_t size)
+{
+    static const int64_t ks[] = {0, 1, 3, 1000};
+    char sql_top[200], sql_rank[300];
+    int differ = 0;
+
+    snprintf(sql_top, sizeof(sql_top),
+             "SELECT dossier_top(articles_fts, ?2%s) FROM articles_fts "
+             "WHERE articles_fts MATCH ?1 LIMIT 1",
+             weights);
+    snprintf(sql_rank, sizeof(sql_rank),
+             "SELECT rowid, dossier_rank(articles_fts%s) AS s, (SELECT "
+             "count(*) FROM articles_fts WHERE articles_fts MATCH ?1) FROM "
+             "articles_fts WHERE articles_fts MATCH ?1 ORDER BY s, rowid "
+             "LIMIT ?2",
+             weights);
+    for (size_t q = 0; q < sizeof(snippet_queries) / sizeof(*snippet_queries);
+         q++) {
+        for (size_t i = 0; i < sizeof(ks) / sizeof(*ks); i++) {
+            sqlite3_stmt *top = db_stmt(db, sql_top);
+            if (!top)
+                return -1;
+            sqlite3_bind_text(top, 1, snippet_queries[q], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(top, 2, ks[i]);
+            int rc = sqlite3_step(top);
+            if (rc == SQLITE_ROW &&
+                sqlite3_column_type(top, 0) == SQLITE_NULL) {
+                ++*nulls;
+                sqlite3_reset(top);
+                continue;
+            }
+            /* Copy the answer out: the next statement may evict @top. */
+            size_t len =
+                rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(top, 0) : 0;
+            unsigned char *blob = xmalloc(len + 1);
+            if (len)
+                memcpy(blob, sqlite3_column_blob(top, 0), len);
+            sqlite3_reset(top);
+
+            /* The same through SQL: the expected blob. */
+            sqlite3_stmt *st = db_stmt(db, sql_rank);
+            if (!st) {
+                free(blob);
+                return -1;
+            }
+            sqlite3_bind_text(st, 1, snippet_queries[q], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, ks[i]);
+            struct buf want;
+            buf_init(&want, 1 << 20);
+            int64_t count = 0;
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                int64_t rid = sqlite3_column_int64(st, 0);
+                double r = sqlite3_column_double(st, 1);
+                count = sqlite3_column_int64(st, 2);
+                buf_append(&want, &rid, sizeof(rid));
+                buf_append(&want, &r, sizeof(r));
+            }
+            sqlite3_reset(st);
+            if (ks[i] == 0 || !want.len) { /* no row to read the count from */
+                st = db_stmt(db, "SELECT count(*) FROM articles_fts WHERE "
+                                 "articles_fts MATCH ?1");
+                sqlite3_bind_text(st, 1, snippet_queries[q], -1, SQLITE_STATIC);
+                sqlite3_step(st);
+                count = sqlite3_column_int64(st, 0);
+                sqlite3_reset(st);
+            }
+            /* No match: no row, so no answer at all. */
+            bool same = count == 0
+                            ? rc == SQLITE_DONE
+                            : len == sizeof(count) + want.len &&
+                                  memcmp(blob, &count, sizeof(count)) == 0 &&
+                                  memcmp(blob + sizeof(count), want.data,
+                                         want.len) == 0;
+            ++*compared;
+            if (!same && differ++ == 0)
+                snprintf(first, size, "%s, k = %lld: %zu bytes, want %zu",
+                         snippet_queries[q], (long long)ks[i], len,
+                         count ? sizeof(count) + want.len : 0);
+            buf_release(&want);
+            free(blob);
+        }
+    }
+    return differ;
+}
+
+/*
  * dossier_rank() is bm25() to the bit, with any weights, whether the
  * lengths come from the database or from what the connection kept, and
  * after a write gives an article's rowid to another, longer one.
@@ -1885,6 +1979,20 @@ static void test_rank(void)
     ok(differ == 0, "dossier_rank() = bm25() on every row, read and kept%s%s",
        first[0] ? ": " : "", first);
     ok(db->doclens.n > 60, "the connection kept the lengths it read");
+
+    int compared = 0, nulls = 0;
+    first[0] = '\0';
+    differ = top_differences(db, ", 10.0, 1.0", &compared, &nulls, first,
+                             sizeof(first));
+    differ += top_differences(db, ", 1.0, 2.5", &compared, &nulls, first,
+                              sizeof(first));
+    ok(differ == 0 && compared == 72,
+       "dossier_top() = ORDER BY dossier_rank(), rowid LIMIT k with the "
+       "count, to the bit (%d answers: 9 one-phrase queries, k 0, 1, 3, "
+       "1000, 2 weightings)%s%s",
+       compared, first[0] ? ": " : "", first);
+    ok(nulls == 24, "NULL for the 3 queries of more than one phrase (%d)",
+       nulls);
 
     /* The last article goes; the next one takes its rowid, 5x longer. */
     int64_t last = id;
@@ -1940,6 +2048,25 @@ static void test_deadline(void)
     filtered.since = "1900-01-01";
     is_int(db_articles_count(db, &filtered, 1000000, &n), DB_TIMEOUT,
            "a filtered count past its deadline too");
+    /* A search for one word ranks its matches inside one function call
+     * (dossier_top), where the progress handler does not run (nor, once
+     * the connection keeps the lengths, any statement of FTS5's): the
+     * function checks the deadline itself. */
+    db_set_deadline(db, 0);
+    sqlite3_stmt *top = db_stmt(db, "SELECT dossier_top(articles_fts, 20) "
+                                    "FROM articles_fts WHERE articles_fts "
+                                    "MATCH 'many' LIMIT 1");
+    int rc = top ? sqlite3_step(top) : SQLITE_ERROR;
+    ok(rc == SQLITE_ROW && sqlite3_column_bytes(top, 0) == 8 + 20 * 16,
+       "dossier_top() over 5000 matches: 20 rows");
+    if (top)
+        sqlite3_reset(top);
+    db_set_deadline(db, 1);
+    nanosleep(&(struct timespec){0, 5000000}, NULL);
+    rc = top ? sqlite3_step(top) : SQLITE_ERROR;
+    is_int(rc, SQLITE_INTERRUPT, "the same past the deadline: interrupted");
+    if (top)
+        sqlite3_reset(top);
     db_set_deadline(db, 0);
     memset(&s, 0, sizeof(s));
     is_int(db_articles_list(db, &q, collect, &s, NULL), DB_OK,
