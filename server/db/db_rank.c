@@ -201,19 +201,24 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
 }
 
 /*
- * dossier_top(fts, k [, weights...]): for a query of one phrase, every
- * match ranked in one pass of C, without the SQL machinery each row of
- * dossier_rank() goes through (VM steps, the function call, the LIMIT
+ * dossier_top(fts, k, allow [, weights...]): for a query of one phrase,
+ * every match ranked in one pass of C, without the SQL machinery each row
+ * of dossier_rank() goes through (VM steps, the function call, the LIMIT
  * sorter). Called on the query's first row (LIMIT 1), it walks all the
  * matches with xQueryPhrase and returns a blob: the number of matches
- * (int64), then the best @k of them as (rowid int64, rank double) pairs,
+ * kept, the number of all matches (int64 each; they differ with @allow),
+ * then the best @k of the kept as (rowid int64, rank double) pairs,
  * in the order and with the ranks that ORDER BY dossier_rank(fts,
  * weights...), rowid gives. NULL for a query of other than one phrase.
  *
- * The phrase's IDF depends on the number of matches, known at the end:
- * the scan keeps every match's part of the score before it (16 bytes a
- * match), then each rank is computed as dossier_rank() computes it, and
- * the best @k chosen.
+ * @allow, when not NULL, is a bitmap of the rowids a filter keeps (bit i
+ * of byte i / 8: rowid i): the others are neither ranked nor counted,
+ * but the phrase's IDF, as dossier_rank()'s, counts every match.
+ *
+ * The IDF depends on the number of matches, known at the end: the scan
+ * keeps each kept match's part of the score before it (16 bytes a match),
+ * then each rank is computed as dossier_rank() computes it, and the best
+ * @k chosen.
  */
 struct top_row {
     int64_t rowid;
@@ -223,8 +228,11 @@ struct top_row {
 struct top_scan {
     struct db *db;
     double avgdl;
+    const unsigned char *allow; /* NULL: every rowid */
+    size_t nallow;              /* bytes */
     int nval;
     sqlite3_value **val;
+    int64_t all; /* matches, kept or not */
     struct top_row *rows;
     size_t n, cap;
 };
@@ -233,17 +241,21 @@ struct top_scan {
 static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
 {
     struct top_scan *t = p;
+    int64_t rowid = api->xRowid(fts);
     double freq;
     int length = 0, rc;
 
     /* The progress handler does not run inside a function call. */
-    if ((t->n & 4095) == 4095 && db_deadline_passed(t->db))
+    if ((++t->all & 4095) == 0 && db_deadline_passed(t->db))
         return SQLITE_INTERRUPT;
+    if (t->allow && (rowid < 0 || (uint64_t)rowid / 8 >= t->nallow ||
+                     !(t->allow[rowid / 8] & (1u << (rowid % 8)))))
+        return SQLITE_OK;
     rc = row_terms(api, fts, t->db, &freq, 1, t->nval, t->val, &length);
     if (rc != SQLITE_OK)
         return rc;
     t->rows = xgrow(t->rows, sizeof(*t->rows), t->n + 1, &t->cap);
-    t->rows[t->n].rowid = api->xRowid(fts);
+    t->rows[t->n].rowid = rowid;
     t->rows[t->n++].x = phrase_part(freq, length, t->avgdl);
     return SQLITE_OK;
 }
@@ -304,13 +316,21 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts,
     int64_t nrow = 0, k;
     int rc;
 
-    if (nval < 1 || api->xPhraseCount(fts) != 1) {
+    if (nval < 2 || api->xPhraseCount(fts) != 1) {
         sqlite3_result_null(ctx);
         return;
     }
     k = sqlite3_value_int64(val[0]);
-    t.nval = nval - 1;
-    t.val = val + 1;
+    if (sqlite3_value_type(val[1]) != SQLITE_NULL) {
+        /* A zero-length blob: nothing allowed (not NULL, then). */
+        static const unsigned char none;
+        t.allow = sqlite3_value_blob(val[1]);
+        t.nallow = (size_t)sqlite3_value_bytes(val[1]);
+        if (!t.allow)
+            t.allow = &none;
+    }
+    t.nval = nval - 2;
+    t.val = val + 2;
     doclens_check(t.db);
     rc = mean_length(api, fts, &nrow, &t.avgdl);
     if (rc == SQLITE_OK)
@@ -321,18 +341,19 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts,
         return;
     }
     /* The rank as dossier_rank() computes it: 0 + IDF x part, negated. */
-    double idf = idf_of(nrow, (int64_t)t.n);
+    double idf = idf_of(nrow, t.all);
     for (size_t i = 0; i < t.n; i++) {
         double score = 0.0;
         score += idf * t.rows[i].x;
         t.rows[i].x = -1.0 * score;
     }
     size_t m = top_select(t.rows, t.n, k > 0 ? (size_t)k : 0);
-    size_t len = sizeof(int64_t) + m * (sizeof(int64_t) + sizeof(double));
+    size_t len = 2 * sizeof(int64_t) + m * (sizeof(int64_t) + sizeof(double));
     unsigned char *blob = xmalloc(len), *b = blob;
     int64_t count = (int64_t)t.n;
     memcpy(b, &count, sizeof(count));
-    b += sizeof(count);
+    memcpy(b + sizeof(count), &t.all, sizeof(t.all));
+    b += 2 * sizeof(int64_t);
     for (size_t i = 0; i < m; i++) {
         memcpy(b, &t.rows[i].rowid, sizeof(int64_t));
         memcpy(b + sizeof(int64_t), &t.rows[i].x, sizeof(double));

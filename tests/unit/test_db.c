@@ -1847,36 +1847,50 @@ static int rank_differences(struct db *db, const char *weights, int *rows,
 }
 
 /*
- * dossier_top(fts, k, weights) against ORDER BY dossier_rank(), rowid
- * LIMIT k on the same query: the count of matches, the rowids and the
- * ranks to the bit, or NULL for a query of other than one phrase. Returns
- * the queries that differ; @compared counts the answers compared.
+ * dossier_top(fts, k, allow, weights) against ORDER BY dossier_rank(),
+ * rowid LIMIT k on the same query, unfiltered and keeping the even rowids
+ * (a bitmap of 0x55 bytes against rowid % 2 = 0): the counts of matches
+ * kept and of all, the rowids and the ranks to the bit, or NULL for a
+ * query of other than one phrase. Returns the answers that differ;
+ * @compared counts the answers compared.
  */
 static int top_differences(struct db *db, const char *weights, int *compared,
                            int *nulls, char *first, size_t size)
 {
     static const int64_t ks[] = {0, 1, 3, 1000};
+    static const unsigned char even[64] = {
+        0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+        0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+        0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+        0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+        0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+        0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55};
     char sql_top[200], sql_rank[300];
     int differ = 0;
 
     snprintf(sql_top, sizeof(sql_top),
-             "SELECT dossier_top(articles_fts, ?2%s) FROM articles_fts "
+             "SELECT dossier_top(articles_fts, ?2, ?3%s) FROM articles_fts "
              "WHERE articles_fts MATCH ?1 LIMIT 1",
              weights);
     snprintf(sql_rank, sizeof(sql_rank),
-             "SELECT rowid, dossier_rank(articles_fts%s) AS s, (SELECT "
-             "count(*) FROM articles_fts WHERE articles_fts MATCH ?1) FROM "
-             "articles_fts WHERE articles_fts MATCH ?1 ORDER BY s, rowid "
-             "LIMIT ?2",
+             "SELECT rowid, dossier_rank(articles_fts%s) AS s FROM "
+             "articles_fts WHERE articles_fts MATCH ?1 AND (?3 = 0 OR "
+             "rowid %% 2 = 0) ORDER BY s, rowid LIMIT ?2",
              weights);
     for (size_t q = 0; q < sizeof(snippet_queries) / sizeof(*snippet_queries);
          q++) {
-        for (size_t i = 0; i < sizeof(ks) / sizeof(*ks); i++) {
+        for (size_t i = 0; i < 2 * sizeof(ks) / sizeof(*ks); i++) {
+            int64_t k = ks[i / 2];
+            int filtered = (int)(i % 2);
             sqlite3_stmt *top = db_stmt(db, sql_top);
             if (!top)
                 return -1;
             sqlite3_bind_text(top, 1, snippet_queries[q], -1, SQLITE_STATIC);
-            sqlite3_bind_int64(top, 2, ks[i]);
+            sqlite3_bind_int64(top, 2, k);
+            if (filtered)
+                sqlite3_bind_blob(top, 3, even, sizeof(even), SQLITE_STATIC);
+            else
+                sqlite3_bind_null(top, 3);
             int rc = sqlite3_step(top);
             if (rc == SQLITE_ROW &&
                 sqlite3_column_type(top, 0) == SQLITE_NULL) {
@@ -1893,44 +1907,46 @@ static int top_differences(struct db *db, const char *weights, int *compared,
             sqlite3_reset(top);
 
             /* The same through SQL: the expected blob. */
+            int64_t counts[2] = {0, 0}; /* kept, all */
+            for (int c = 0; c < 2; c++) {
+                sqlite3_stmt *st = db_stmt(
+                    db, "SELECT count(*) FROM articles_fts WHERE articles_fts "
+                        "MATCH ?1 AND (?2 = 0 OR rowid % 2 = 0)");
+                sqlite3_bind_text(st, 1, snippet_queries[q], -1, SQLITE_STATIC);
+                sqlite3_bind_int(st, 2, c == 0 && filtered);
+                sqlite3_step(st);
+                counts[c] = sqlite3_column_int64(st, 0);
+                sqlite3_reset(st);
+            }
+            struct buf want;
+            buf_init(&want, 1 << 20);
+            buf_append(&want, counts, sizeof(counts));
             sqlite3_stmt *st = db_stmt(db, sql_rank);
             if (!st) {
                 free(blob);
+                buf_release(&want);
                 return -1;
             }
             sqlite3_bind_text(st, 1, snippet_queries[q], -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, ks[i]);
-            struct buf want;
-            buf_init(&want, 1 << 20);
-            int64_t count = 0;
+            sqlite3_bind_int64(st, 2, k);
+            sqlite3_bind_int(st, 3, filtered);
             while (sqlite3_step(st) == SQLITE_ROW) {
                 int64_t rid = sqlite3_column_int64(st, 0);
                 double r = sqlite3_column_double(st, 1);
-                count = sqlite3_column_int64(st, 2);
                 buf_append(&want, &rid, sizeof(rid));
                 buf_append(&want, &r, sizeof(r));
             }
             sqlite3_reset(st);
-            if (ks[i] == 0 || !want.len) { /* no row to read the count from */
-                st = db_stmt(db, "SELECT count(*) FROM articles_fts WHERE "
-                                 "articles_fts MATCH ?1");
-                sqlite3_bind_text(st, 1, snippet_queries[q], -1, SQLITE_STATIC);
-                sqlite3_step(st);
-                count = sqlite3_column_int64(st, 0);
-                sqlite3_reset(st);
-            }
-            /* No match: no row, so no answer at all. */
-            bool same = count == 0
-                            ? rc == SQLITE_DONE
-                            : len == sizeof(count) + want.len &&
-                                  memcmp(blob, &count, sizeof(count)) == 0 &&
-                                  memcmp(blob + sizeof(count), want.data,
-                                         want.len) == 0;
+            /* No match at all: no row, so no answer. */
+            bool same = counts[1] == 0 ? rc == SQLITE_DONE
+                                       : len == want.len &&
+                                             memcmp(blob, want.data, len) == 0;
             ++*compared;
             if (!same && differ++ == 0)
-                snprintf(first, size, "%s, k = %lld: %zu bytes, want %zu",
-                         snippet_queries[q], (long long)ks[i], len,
-                         count ? sizeof(count) + want.len : 0);
+                snprintf(first, size, "%s, k = %lld%s: %zu bytes, want %zu",
+                         snippet_queries[q], (long long)k,
+                         filtered ? ", even rowids" : "", len,
+                         counts[1] ? want.len : 0);
             buf_release(&want);
             free(blob);
         }
@@ -1986,12 +2002,12 @@ static void test_rank(void)
                              sizeof(first));
     differ += top_differences(db, ", 1.0, 2.5", &compared, &nulls, first,
                               sizeof(first));
-    ok(differ == 0 && compared == 72,
+    ok(differ == 0 && compared == 144,
        "dossier_top() = ORDER BY dossier_rank(), rowid LIMIT k with the "
-       "count, to the bit (%d answers: 9 one-phrase queries, k 0, 1, 3, "
-       "1000, 2 weightings)%s%s",
+       "counts, to the bit (%d answers: 9 one-phrase queries, k 0, 1, 3, "
+       "1000, all rowids or the even ones, 2 weightings)%s%s",
        compared, first[0] ? ": " : "", first);
-    ok(nulls == 24, "NULL for the 3 queries of more than one phrase (%d)",
+    ok(nulls == 48, "NULL for the 3 queries of more than one phrase (%d)",
        nulls);
 
     /* The last article goes; the next one takes its rowid, 5x longer. */
@@ -2053,11 +2069,11 @@ static void test_deadline(void)
      * the connection keeps the lengths, any statement of FTS5's): the
      * function checks the deadline itself. */
     db_set_deadline(db, 0);
-    sqlite3_stmt *top = db_stmt(db, "SELECT dossier_top(articles_fts, 20) "
-                                    "FROM articles_fts WHERE articles_fts "
-                                    "MATCH 'many' LIMIT 1");
+    sqlite3_stmt *top = db_stmt(db, "SELECT dossier_top(articles_fts, 20, "
+                                    "NULL) FROM articles_fts WHERE "
+                                    "articles_fts MATCH 'many' LIMIT 1");
     int rc = top ? sqlite3_step(top) : SQLITE_ERROR;
-    ok(rc == SQLITE_ROW && sqlite3_column_bytes(top, 0) == 8 + 20 * 16,
+    ok(rc == SQLITE_ROW && sqlite3_column_bytes(top, 0) == 16 + 20 * 16,
        "dossier_top() over 5000 matches: 20 rows");
     if (top)
         sqlite3_reset(top);
