@@ -96,9 +96,9 @@ static int64_t now_ns(void)
 }
 
 /*
- * dossier_tally(): 1, counting its calls in db->tally. In the select list
- * of a query that sorts, it counts the rows that reach the sort (every
- * match of a search ranked for its top page) at no cost of their own.
+ * dossier_tally(): 1, counting its calls in db->tally. In the sort key of
+ * a query that sorts, it counts the rows that reach the sort (every match
+ * of a search ranked for its top page) at no cost of their own.
  */
 static void tally(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -113,6 +113,19 @@ static void tally(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 bool db_deadline_passed(const struct db *db)
 {
     return db->deadline_ns && now_ns() > db->deadline_ns;
+}
+
+/* dossier_has(bitmap, id): whether the blob has bit @id (bit i of byte
+ * i / 8), as a set of ids built in C is asked from SQL. */
+static void has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *b = sqlite3_value_blob(argv[0]);
+    size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+    int64_t id = sqlite3_value_int64(argv[1]);
+
+    (void)argc;
+    sqlite3_result_int(ctx, b && id >= 0 && (uint64_t)id / 8 < n &&
+                                ((b[id / 8] >> (id % 8)) & 1));
 }
 
 /* Called every few thousand VM steps: non-zero interrupts the query. */
@@ -359,7 +372,11 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
         db_rank_register(fts5, db) != SQLITE_OK ||
         sqlite3_create_function(db->conn, "dossier_tally", 0,
                                 SQLITE_UTF8 | SQLITE_DIRECTONLY, db, tally,
-                                NULL, NULL) != SQLITE_OK) {
+                                NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db->conn, "dossier_has", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                    SQLITE_DIRECTONLY,
+                                NULL, has, NULL, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot set up full-text search: %s", path,
                  sqlite3_errmsg(db->conn));
         goto fail;

@@ -41,27 +41,34 @@ void db_query_close(struct db_query *q)
     q->where_started = true;
 }
 
-static void bind(struct db_query *q, bool is_int, int64_t i, const char *s)
+static void bind(struct db_query *q, char kind, int64_t i, const void *s,
+                 size_t len)
 {
     if (q->nbinds == DB_QUERY_MAX_BINDS) {
         q->sql.overflow = true;
         return;
     }
-    q->binds[q->nbinds].is_int = is_int;
+    q->binds[q->nbinds].kind = kind;
     q->binds[q->nbinds].i = i;
     q->binds[q->nbinds].s = s;
+    q->binds[q->nbinds].len = len;
     q->nbinds++;
     buf_putc(&q->sql, '?');
 }
 
 void db_query_text(struct db_query *q, const char *s)
 {
-    bind(q, false, 0, s);
+    bind(q, 't', 0, s, 0);
 }
 
 void db_query_int(struct db_query *q, int64_t v)
 {
-    bind(q, true, v, NULL);
+    bind(q, 'i', v, NULL, 0);
+}
+
+void db_query_blob(struct db_query *q, const void *data, size_t len)
+{
+    bind(q, 'b', 0, data, len);
 }
 
 void db_query_text_list(struct db_query *q, const char *const *s, size_t n)
@@ -70,7 +77,7 @@ void db_query_text_list(struct db_query *q, const char *const *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (i)
             buf_putc(&q->sql, ',');
-        bind(q, false, 0, s[i]);
+        bind(q, 't', 0, s[i], 0);
     }
     buf_putc(&q->sql, ')');
 }
@@ -81,7 +88,7 @@ void db_query_int_list(struct db_query *q, const int64_t *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (i)
             buf_putc(&q->sql, ',');
-        bind(q, true, v[i], NULL);
+        bind(q, 'i', v[i], NULL, 0);
     }
     buf_putc(&q->sql, ')');
 }
@@ -98,10 +105,15 @@ sqlite3_stmt *db_query_prepare(struct db *db, struct db_query *q)
     if (!st)
         return NULL;
     for (int i = 0; i < q->nbinds; i++) {
-        if (q->binds[i].is_int)
+        if (q->binds[i].kind == 'i')
             sqlite3_bind_int64(st, i + 1, q->binds[i].i);
-        else
+        else if (q->binds[i].kind == 't')
             db_bind_text(st, i + 1, q->binds[i].s);
+        else if (q->binds[i].len)
+            sqlite3_bind_blob(st, i + 1, q->binds[i].s, (int)q->binds[i].len,
+                              SQLITE_STATIC);
+        else
+            sqlite3_bind_zeroblob(st, i + 1, 0);
     }
     return st;
 }
@@ -118,5 +130,6 @@ int db_query_int64(struct db *db, struct db_query *q, int64_t *out)
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st); /* they were borrowed */
     return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
 }

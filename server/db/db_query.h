@@ -16,9 +16,10 @@ struct db_query {
     struct buf sql;
     int nbinds;
     struct {
-        bool is_int;
+        char kind; /* 'i'nteger, 't'ext, 'b'lob */
         int64_t i;
-        const char *s; /* borrowed until db_query_prepare */
+        const void *s; /* text or blob: borrowed until the statement runs */
+        size_t len;    /* of a blob */
     } binds[DB_QUERY_MAX_BINDS];
     bool where_started;
 };
@@ -37,6 +38,8 @@ void db_query_close(struct db_query *q);
 /* Append a '?' bound to a value. */
 void db_query_text(struct db_query *q, const char *s);
 void db_query_int(struct db_query *q, int64_t v);
+/* A blob of @len bytes (zero-length, not NULL, when @len is 0). */
+void db_query_blob(struct db_query *q, const void *data, size_t len);
 /* Append "(?, ?, ...)" bound to a list. */
 void db_query_text_list(struct db_query *q, const char *const *s, size_t n);
 void db_query_int_list(struct db_query *q, const int64_t *v, size_t n);

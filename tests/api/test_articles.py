@@ -362,6 +362,27 @@ def search_by_date_of_many_matches(t):
             doc = s.json('/api/v1/articles', dict(params, q=q))
             t.eq(doc['total'], min(len(walked), 10000),
                  name + ': total = the matches')
+        # The volume of a search walks the date index when it matches one
+        # article in 32 or more ('ferry': all, 'early': a fifth), and joins
+        # its few matches to their articles otherwise ('17': one); both
+        # count per month what the generated articles say.
+        matching = {'ferry': lambda i: True, 'early': lambda i: i % 5 == 0,
+                    '17': lambda i: i == 17}
+        for q, match in matching.items():
+            for params in [{}, {'source': 'Harbour Desk'},
+                           {'since': '2023-03-01', 'until': '2023-08-31'},
+                           {'source': 'Nobody'}]:
+                want = {}
+                for i in range(2100):
+                    d = day(i)[:10]
+                    if (match(i) and params.get('source') != 'Nobody' and
+                            params.get('since', '') <= d <=
+                            params.get('until', '9999')):
+                        want[d[:7]] = want.get(d[:7], 0) + 1
+                got = s.json('/api/v1/timeline/volume',
+                             dict(params, q=q, interval='month'))['buckets']
+                t.eq({b['date']: b['count'] for b in got}, want,
+                     'volume of q=%s %s: per month' % (q, params))
 
 
 @tap.test
