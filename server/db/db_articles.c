@@ -144,7 +144,7 @@ struct idset {
     unsigned char *bits;
     size_t len; /* bytes */
     size_t cap;
-    int64_t n; /* ids added (with repeats) */
+    int64_t n; /* ids added (with repeats), before any idset_and() */
     bool on;   /* a filter: empty means none pass */
 };
 
@@ -176,6 +176,15 @@ static int bitmap_of(struct db *db, sqlite3_stmt *st, struct idset *ids)
     free(ids->bits);
     *ids = (struct idset){.on = true};
     return db_status_of(db, rc);
+}
+
+/* Keep in @ids only the ids @other has too. */
+static void idset_and(struct idset *ids, const struct idset *other)
+{
+    if (other->len < ids->len)
+        ids->len = other->len;
+    for (size_t i = 0; i < ids->len; i++)
+        ids->bits[i] &= other->bits[i];
 }
 
 /* Free @ids once @st, which has it bound without a copy, is reset. */
@@ -233,12 +242,8 @@ static int filter_set(struct db *db, const struct db_article_query *q,
     db_query_release(&dq);
     rc = st ? bitmap_of(db, st, ids) : DB_ERROR;
     ids->on = true;
-    if (rc == DB_OK && q->nentities) {
-        if (ents.len < ids->len)
-            ids->len = ents.len;
-        for (size_t i = 0; i < ids->len; i++)
-            ids->bits[i] &= ents.bits[i];
-    }
+    if (rc == DB_OK && q->nentities)
+        idset_and(ids, &ents);
     free(ents.bits);
     return rc;
 }
@@ -891,12 +896,8 @@ static int volume_set(struct db *db, const struct db_article_query *q,
         return DB_OK;
     struct db_article_query others = *q;
     others.since = others.until = NULL;
-    if ((rc = filter_set(db, &others, &keep)) == DB_OK) {
-        if (keep.len < ids->len)
-            ids->len = keep.len;
-        for (size_t i = 0; i < ids->len; i++)
-            ids->bits[i] &= keep.bits[i];
-    }
+    if ((rc = filter_set(db, &others, &keep)) == DB_OK)
+        idset_and(ids, &keep);
     free(keep.bits);
     return rc;
 }
