@@ -402,20 +402,14 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
     db_query_sql(dq, " LIMIT ");
     db_query_int(dq, q->limit);
     db_query_sql(dq, ") SELECT " SEARCH_COLUMNS ", ");
+    /* Not by rowid (SEEK_MATCHES_PER_ROW): dossier_rank() would count
+     * the phrases' matches for their IDF again at every seek, each one a
+     * new query (12 ms for "first" at 1M). */
     db_query_sql(dq, walk ? "-" RANK : "-r.s");
-    if (walk && walk->n > q->limit * SEEK_MATCHES_PER_ROW &&
-        !has_prefix(q->match)) {
-        /* The page's rows by rowid (see SEEK_MATCHES_PER_ROW). */
-        db_query_sql(dq, ", " SNIPPET " FROM r CROSS JOIN articles_fts CROSS "
-                         "JOIN articles a WHERE articles_fts MATCH ");
-        db_query_text(dq, q->match);
-        db_query_sql(dq, " AND articles_fts.rowid = r.rid AND a.id = r.rid");
-    } else {
-        db_query_sql(dq, ", " SNIPPET " FROM articles_fts CROSS JOIN r CROSS "
-                         "JOIN articles a WHERE articles_fts MATCH ");
-        db_query_text(dq, q->match);
-        db_query_sql(dq, " AND r.rid = +articles_fts.rowid AND a.id = r.rid");
-    }
+    db_query_sql(dq, ", " SNIPPET " FROM articles_fts CROSS JOIN r CROSS JOIN "
+                     "articles a WHERE articles_fts MATCH ");
+    db_query_text(dq, q->match);
+    db_query_sql(dq, " AND r.rid = +articles_fts.rowid AND a.id = r.rid");
     db_query_sql(dq, order[q->sort][1]);
 }
 
