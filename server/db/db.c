@@ -121,11 +121,9 @@ static void has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const unsigned char *b = sqlite3_value_blob(argv[0]);
     size_t n = (size_t)sqlite3_value_bytes(argv[0]);
-    int64_t id = sqlite3_value_int64(argv[1]);
 
     (void)argc;
-    sqlite3_result_int(ctx, b && id >= 0 && (uint64_t)id / 8 < n &&
-                                ((b[id / 8] >> (id % 8)) & 1));
+    sqlite3_result_int(ctx, db_bitmap_has(b, n, sqlite3_value_int64(argv[1])));
 }
 
 /* Called every few thousand VM steps: non-zero interrupts the query. */

@@ -178,6 +178,31 @@ static int bitmap_of(struct db *db, sqlite3_stmt *st, struct idset *ids)
     return db_status_of(db, rc);
 }
 
+/* The rowids of the matches of the full-text query @match. */
+static int match_set(struct db *db, const char *match, struct idset *ids)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT rowid FROM articles_fts WHERE "
+                                   "articles_fts MATCH ?");
+
+    *ids = (struct idset){0};
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, match);
+    return bitmap_of(db, st, ids);
+}
+
+/* The condition "@column is in @ids", @ids bound without a copy. */
+static void add_has(struct db_query *dq, const struct idset *ids,
+                    const char *column)
+{
+    db_query_and(dq);
+    db_query_sql(dq, "dossier_has(");
+    db_query_blob(dq, ids->bits, ids->len);
+    db_query_sql(dq, ", ");
+    db_query_sql(dq, column);
+    db_query_sql(dq, ")");
+}
+
 /* Keep in @ids only the ids @other has too. */
 static void idset_and(struct idset *ids, const struct idset *other)
 {
@@ -230,7 +255,6 @@ static int filter_set(struct db *db, const struct db_article_query *q,
         rc = st ? bitmap_of(db, st, &ents) : DB_ERROR;
         if (rc != DB_OK || (!q->nsources && !q->since && !q->until)) {
             *ids = ents;
-            ids->on = true;
             return rc;
         }
     }
@@ -241,7 +265,6 @@ static int filter_set(struct db *db, const struct db_article_query *q,
     st = db_query_prepare(db, &dq);
     db_query_release(&dq);
     rc = st ? bitmap_of(db, st, ids) : DB_ERROR;
-    ids->on = true;
     if (rc == DB_OK && q->nentities)
         idset_and(ids, &ents);
     free(ents.bits);
@@ -270,12 +293,8 @@ static void add_filters(struct db_query *dq, const struct db_article_query *q,
     db_query_and(dq);
     db_query_sql(dq, "articles_fts MATCH ");
     db_query_text(dq, q->match);
-    if (ids && ids->on) {
-        db_query_and(dq);
-        db_query_sql(dq, "dossier_has(");
-        db_query_blob(dq, ids->bits, ids->len);
-        db_query_sql(dq, ", articles_fts.rowid)");
-    }
+    if (ids && ids->on)
+        add_has(dq, ids, "articles_fts.rowid");
 }
 
 static const char *from_clause(const struct db_article_query *q)
@@ -387,10 +406,7 @@ static void search_page(struct db_query *dq, const struct db_article_query *q,
         db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT a.id AS rid FROM "
                          "articles a INDEXED BY articles_published");
         article_filters(dq, q, until_next);
-        db_query_and(dq);
-        db_query_sql(dq, "dossier_has(");
-        db_query_blob(dq, walk->bits, walk->len);
-        db_query_sql(dq, ", a.id)");
+        add_has(dq, walk, "a.id");
     } else {
         db_query_sql(dq, "WITH r AS MATERIALIZED (SELECT articles_fts.rowid "
                          "AS rid, " RANK " AS s");
@@ -696,12 +712,7 @@ int db_articles_list(struct db *db, const struct db_article_query *q,
     if (q->match && (rc = date_walk(db, q, &walk)) != DB_OK)
         return rc;
     if (walk) {
-        st = db_stmt(db, "SELECT rowid FROM articles_fts WHERE articles_fts "
-                         "MATCH ?");
-        if (!st)
-            return DB_ERROR;
-        db_bind_text(st, 1, q->match);
-        rc = bitmap_of(db, st, &set);
+        rc = match_set(db, q->match, &set);
     } else if (q->match) {
         rc = filter_set(db, q, &ids);
     }
@@ -750,7 +761,7 @@ int db_articles_count(struct db *db, const struct db_article_query *q,
 
     /* With no filter at all, SQLite counts the b-tree without reading
      * rows; the cap is applied here. */
-    if (!q->match && !q->nsources && !q->since && !q->until && !q->nentities) {
+    if (!q->match && !has_filters(q)) {
         rc = db_articles_total(db, count);
         if (rc == DB_OK && *count > cap)
             *count = cap;
@@ -867,15 +878,10 @@ static int volume_set(struct db *db, const struct db_article_query *q,
 {
     struct idset keep = {0};
     int64_t last = 0;
-    sqlite3_stmt *st = db_stmt(db, "SELECT rowid FROM articles_fts WHERE "
-                                   "articles_fts MATCH ?");
     int rc;
 
     *walk = false;
-    if (!st)
-        return DB_ERROR;
-    db_bind_text(st, 1, q->match);
-    if ((rc = bitmap_of(db, st, ids)) != DB_OK)
+    if ((rc = match_set(db, q->match, ids)) != DB_OK)
         return rc;
     struct db_query dq;
     db_query_init(&dq, "SELECT coalesce(max(id), 0) FROM articles");
@@ -947,10 +953,7 @@ int db_articles_volume(struct db *db, const struct db_article_query *q,
         db_query_sql(&dq, " AS d, sum(n) FROM (SELECT " PUB_KEY " AS k, "
                           "count(*) AS n FROM articles a INDEXED BY "
                           "articles_published");
-        db_query_and(&dq);
-        db_query_sql(&dq, "dossier_has(");
-        db_query_blob(&dq, ids.bits, ids.len);
-        db_query_sql(&dq, ", a.id)");
+        add_has(&dq, &ids, "a.id");
         article_filters(&dq, &dates, until_next);
         db_query_and(&dq);
         db_query_sql(&dq, PUB_KEY " > '' GROUP BY k) GROUP BY d ORDER BY d");

@@ -103,6 +103,14 @@ int db_snippet_register(fts5_api *api);
 int db_rank_register(fts5_api *api, struct db *db);
 /* Whether the query deadline of db_set_deadline() has passed. */
 bool db_deadline_passed(const struct db *db);
+
+/* Whether the bitmap @b of @n bytes holds @id (bit i of byte i / 8): the
+ * sets of ids built in C and asked by dossier_has() and dossier_top(). */
+static inline bool db_bitmap_has(const unsigned char *b, size_t n, int64_t id)
+{
+    return b && id >= 0 && (uint64_t)id / 8 < n &&
+           ((b[id / 8] >> (id % 8)) & 1);
+}
 /* Free the document lengths dossier_rank() kept. */
 void db_doclens_free(struct db *db);
 

@@ -228,7 +228,8 @@ struct top_row {
 struct top_scan {
     struct db *db;
     double avgdl;
-    const unsigned char *allow; /* NULL: every rowid */
+    bool filtered;              /* else every rowid is kept */
+    const unsigned char *allow; /* if filtered: the rowids kept */
     size_t nallow;              /* bytes */
     int nval;
     sqlite3_value **val;
@@ -248,8 +249,7 @@ static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
     /* The progress handler does not run inside a function call. */
     if ((++t->all & 4095) == 0 && db_deadline_passed(t->db))
         return SQLITE_INTERRUPT;
-    if (t->allow && (rowid < 0 || (uint64_t)rowid / 8 >= t->nallow ||
-                     !(t->allow[rowid / 8] & (1u << (rowid % 8)))))
+    if (t->filtered && !db_bitmap_has(t->allow, t->nallow, rowid))
         return SQLITE_OK;
     rc = row_terms(api, fts, t->db, &freq, 1, t->nval, t->val, &length);
     if (rc != SQLITE_OK)
@@ -321,14 +321,10 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts,
         return;
     }
     k = sqlite3_value_int64(val[0]);
-    if (sqlite3_value_type(val[1]) != SQLITE_NULL) {
-        /* A zero-length blob: nothing allowed (not NULL, then). */
-        static const unsigned char none;
-        t.allow = sqlite3_value_blob(val[1]);
-        t.nallow = (size_t)sqlite3_value_bytes(val[1]);
-        if (!t.allow)
-            t.allow = &none;
-    }
+    /* A zero-length blob keeps nothing; NULL, everything. */
+    t.filtered = sqlite3_value_type(val[1]) != SQLITE_NULL;
+    t.allow = sqlite3_value_blob(val[1]);
+    t.nallow = (size_t)sqlite3_value_bytes(val[1]);
     t.nval = nval - 2;
     t.val = val + 2;
     doclens_check(t.db);
