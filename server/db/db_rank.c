@@ -39,6 +39,8 @@ struct rank_query {
     double avgdl; /* the mean length of a row, in tokens */
     double *idf;  /* per phrase */
     double *freq; /* per phrase, the current row's (scratch) */
+    size_t nweight;
+    double *weight; /* the current row's weights (scratch) */
 };
 
 static void rank_query_free(void *p)
@@ -47,6 +49,7 @@ static void rank_query_free(void *p)
 
     free(q->idf);
     free(q->freq);
+    free(q->weight);
     free(q);
 }
 
@@ -147,23 +150,34 @@ static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts,
     return SQLITE_OK;
 }
 
-/* The current row of @fts: each phrase's frequency in it, each instance
- * counting its column's weight, in @freq; its length, read or kept. */
-static int row_terms(const Fts5ExtensionApi *api, Fts5Context *fts,
-                     struct db *db, double *freq, int nphrase, int nval,
-                     sqlite3_value **val, int *length)
+/* The columns' weights as doubles, from the function's arguments. */
+static void weights_of(double *weight, int nval, sqlite3_value **val)
 {
-    int rc, ninst = 0;
+    for (int i = 0; i < nval; i++)
+        weight[i] = sqlite3_value_double(val[i]);
+}
 
-    memset(freq, 0, (size_t)nphrase * sizeof(*freq));
-    rc = api->xInstCount(fts, &ninst);
-    /* A column without a weight weighs 1. */
-    for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
-        int phrase, column, offset;
-        rc = api->xInst(fts, i, &phrase, &column, &offset);
-        if (rc == SQLITE_OK)
-            freq[phrase] +=
-                column < nval ? sqlite3_value_double(val[column]) : 1.0;
+/* The current row of @fts: each phrase's frequency in it, each instance
+ * counting its column's weight (1 for a column past @nweight), in @freq;
+ * its length, read or kept. The instances come from each phrase's
+ * position list (xPhraseFirst), in the order in which bm25() adds them
+ * up, without xInst's array of all the row's instances, built for every
+ * row (a tenth of a common word's search, callgrind). */
+static int row_terms(const Fts5ExtensionApi *api, Fts5Context *fts,
+                     struct db *db, double *freq, int nphrase,
+                     const double *weight, int nweight, int *length)
+{
+    int rc = SQLITE_OK;
+
+    for (int i = 0; rc == SQLITE_OK && i < nphrase; i++) {
+        Fts5PhraseIter it;
+        int column, offset;
+
+        freq[i] = 0.0;
+        rc = api->xPhraseFirst(fts, i, &it, &column, &offset);
+        for (; rc == SQLITE_OK && column >= 0;
+             api->xPhraseNext(fts, &it, &column, &offset))
+            freq[i] += column < nweight ? weight[column] : 1.0;
     }
     return rc == SQLITE_OK ? row_length(api, fts, db, length) : rc;
 }
@@ -189,8 +203,14 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
         if ((rc = rank_query_new(api, fts, &q)) == SQLITE_OK)
             rc = api->xSetAuxdata(fts, q, rank_query_free);
     }
-    if (rc == SQLITE_OK)
-        rc = row_terms(api, fts, db, q->freq, q->nphrase, nval, val, &length);
+    if (rc == SQLITE_OK) {
+        /* The arguments are the row's: read them for each. */
+        q->weight = xgrow(q->weight, sizeof(*q->weight), (size_t)nval,
+                          &q->nweight);
+        weights_of(q->weight, nval, val);
+        rc = row_terms(api, fts, db, q->freq, q->nphrase, q->weight, nval,
+                       &length);
+    }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
         return;
@@ -231,8 +251,8 @@ struct top_scan {
     bool filtered;              /* else every rowid is kept */
     const unsigned char *allow; /* if filtered: the rowids kept */
     size_t nallow;              /* bytes */
-    int nval;
-    sqlite3_value **val;
+    int nweight;
+    double *weight;
     int64_t all; /* matches, kept or not */
     struct top_row *rows;
     size_t n, cap;
@@ -251,7 +271,7 @@ static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
         return SQLITE_INTERRUPT;
     if (t->filtered && !db_bitmap_has(t->allow, t->nallow, rowid))
         return SQLITE_OK;
-    rc = row_terms(api, fts, t->db, &freq, 1, t->nval, t->val, &length);
+    rc = row_terms(api, fts, t->db, &freq, 1, t->weight, t->nweight, &length);
     if (rc != SQLITE_OK)
         return rc;
     t->rows = xgrow(t->rows, sizeof(*t->rows), t->n + 1, &t->cap);
@@ -325,12 +345,14 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts,
     t.filtered = sqlite3_value_type(val[1]) != SQLITE_NULL;
     t.allow = sqlite3_value_blob(val[1]);
     t.nallow = (size_t)sqlite3_value_bytes(val[1]);
-    t.nval = nval - 2;
-    t.val = val + 2;
+    t.nweight = nval - 2;
+    t.weight = xcalloc((size_t)t.nweight + 1, sizeof(*t.weight));
+    weights_of(t.weight, t.nweight, val + 2);
     doclens_check(t.db);
     rc = mean_length(api, fts, &nrow, &t.avgdl);
     if (rc == SQLITE_OK)
         rc = api->xQueryPhrase(fts, 0, &t, top_row);
+    free(t.weight);
     if (rc != SQLITE_OK) {
         free(t.rows);
         sqlite3_result_error_code(ctx, rc);
