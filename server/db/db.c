@@ -126,6 +126,27 @@ static void has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, db_bitmap_has(b, n, sqlite3_value_int64(argv[1])));
 }
 
+bool db_data_version(struct db *db, unsigned *version)
+{
+    *version = 0;
+    return sqlite3_file_control(db->conn, "main", SQLITE_FCNTL_DATA_VERSION,
+                                version) == SQLITE_OK;
+}
+
+void db_idset_add(struct db_idset *ids, int64_t id)
+{
+    if (id < 0)
+        return;
+    size_t byte = (size_t)(id / 8);
+    if (byte >= ids->len) {
+        ids->bits = xgrow(ids->bits, 1, byte + 1, &ids->cap);
+        memset(ids->bits + ids->len, 0, byte + 1 - ids->len);
+        ids->len = byte + 1;
+    }
+    ids->bits[byte] |= (unsigned char)(1u << (id % 8));
+    ids->n++;
+}
+
 /* Called every few thousand VM steps: non-zero interrupts the query. */
 static int progress(void *user)
 {
@@ -416,6 +437,8 @@ void db_close(struct db *db)
     }
     sqlite3_close_v2(db->conn);
     db_doclens_free(db);
+    free(db->filters.key);
+    free(db->filters.set.bits);
     free(db);
 }
 

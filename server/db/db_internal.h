@@ -30,6 +30,29 @@ struct db_doclens {
     unsigned version; /* SQLITE_FCNTL_DATA_VERSION they were read at */
 };
 
+/* A set of ids as a bitmap (bit i of byte i / 8: id i), built in C and
+ * asked from SQL with dossier_has(bitmap, id) (db.c). */
+struct db_idset {
+    unsigned char *bits;
+    size_t len; /* bytes */
+    size_t cap;
+    int64_t n; /* ids added (with repeats), before any intersection */
+    bool on;   /* a filter: empty means none pass */
+};
+
+/* Add @id (ignored if negative) to @ids. */
+void db_idset_add(struct db_idset *ids, int64_t id);
+
+/* The set of the last filters of a search or volume (db_articles.c),
+ * kept for the next query with the same filters while the database does
+ * not change: a page's list and its count ask for it, the next page
+ * again. */
+struct db_filter_memo {
+    char *key;        /* the filters, written out; NULL: none kept */
+    unsigned version; /* db_data_version() when it was built */
+    struct db_idset set;
+};
+
 struct db {
     sqlite3 *conn;
     bool read_only;
@@ -45,6 +68,7 @@ struct db {
     /* Calls of SQL function dossier_tally() since the last reset. */
     int64_t tally;
     struct db_doclens doclens;
+    struct db_filter_memo filters;
 };
 
 /*
@@ -98,9 +122,12 @@ int db_exec(struct db *db, const char *sql);
 fts5_api *db_fts5_api(sqlite3 *conn);
 /* Add dossier_snippet() (db_snippet.c) through @api; an SQLite code. */
 int db_snippet_register(fts5_api *api);
-/* Add dossier_rank() and dossier_top() (db_rank.c), for @db, through
- * @api; an SQLite code. */
+/* Add dossier_rank(), dossier_rank_known(), dossier_top() and
+ * dossier_matches() (db_rank.c), for @db, through @api; an SQLite code. */
 int db_rank_register(fts5_api *api, struct db *db);
+/* In @version, a number that changes with every commit to the database,
+ * by any connection (SQLITE_FCNTL_DATA_VERSION); false if unknown. */
+bool db_data_version(struct db *db, unsigned *version);
 /* Whether the query deadline of db_set_deadline() has passed. */
 bool db_deadline_passed(const struct db *db);
 
@@ -111,6 +138,7 @@ static inline bool db_bitmap_has(const unsigned char *b, size_t n, int64_t id)
     return b && id >= 0 && (uint64_t)id / 8 < n &&
            ((b[id / 8] >> (id % 8)) & 1);
 }
+
 /* Free the document lengths dossier_rank() kept. */
 void db_doclens_free(struct db *db);
 

@@ -84,8 +84,9 @@ static int mean_length(const Fts5ExtensionApi *api, Fts5Context *fts,
     return rc;
 }
 
+/* @nhit: the matches of a query of one phrase if known, else -1. */
 static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
-                          struct rank_query **out)
+                          int64_t nhit, struct rank_query **out)
 {
     struct rank_query *q = xcalloc(1, sizeof(*q));
     int64_t nrow = 0;
@@ -96,10 +97,13 @@ static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     q->freq = xcalloc((size_t)q->nphrase + 1, sizeof(*q->freq));
     rc = mean_length(api, fts, &nrow, &q->avgdl);
     for (int i = 0; rc == SQLITE_OK && i < q->nphrase; i++) {
-        int64_t nhit = 0;
-        rc = api->xQueryPhrase(fts, i, &nhit, count_row);
+        int64_t n = 0;
+        if (q->nphrase == 1 && nhit >= 0)
+            n = nhit; /* known */
+        else
+            rc = api->xQueryPhrase(fts, i, &n, count_row);
         if (rc == SQLITE_OK)
-            q->idf[i] = idf_of(nrow, nhit);
+            q->idf[i] = idf_of(nrow, n);
     }
     if (rc != SQLITE_OK) {
         rank_query_free(q);
@@ -112,11 +116,9 @@ static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
 /* Forget every kept length if the database changed since they were read. */
 static void doclens_check(struct db *db)
 {
-    unsigned version = 0;
+    unsigned version;
 
-    if (sqlite3_file_control(db->conn, "main", SQLITE_FCNTL_DATA_VERSION,
-                             &version) != SQLITE_OK ||
-        version != db->doclens.version) {
+    if (!db_data_version(db, &version) || version != db->doclens.version) {
         db_doclens_free(db);
         db->doclens.version = version;
     }
@@ -190,8 +192,10 @@ static double phrase_part(double freq, int length, double avgdl)
            (freq + BM25_K1 * (1 - BM25_B + BM25_B * d / avgdl));
 }
 
-static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
-                 sqlite3_context *ctx, int nval, sqlite3_value **val)
+/* dossier_rank(): @nhit, the matches of a query of one phrase, or -1. */
+static void rank_row(const Fts5ExtensionApi *api, Fts5Context *fts,
+                     sqlite3_context *ctx, int64_t nhit, int nval,
+                     sqlite3_value **val)
 {
     struct db *db = api->xUserData(fts);
     struct rank_query *q = api->xGetAuxdata(fts, 0);
@@ -200,7 +204,7 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
 
     if (!q) {
         doclens_check(db);
-        if ((rc = rank_query_new(api, fts, &q)) == SQLITE_OK)
+        if ((rc = rank_query_new(api, fts, nhit, &q)) == SQLITE_OK)
             rc = api->xSetAuxdata(fts, q, rank_query_free);
     }
     if (rc == SQLITE_OK) {
@@ -218,6 +222,75 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
     for (int i = 0; i < q->nphrase; i++)
         score += q->idf[i] * phrase_part(q->freq[i], length, q->avgdl);
     sqlite3_result_double(ctx, -1.0 * score);
+}
+
+static void rank(const Fts5ExtensionApi *api, Fts5Context *fts,
+                 sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+    rank_row(api, fts, ctx, -1, nval, val);
+}
+
+/*
+ * dossier_rank_known(fts, matches [, weights...]): dossier_rank() for a
+ * query of one phrase whose number of matches is known. Each row found
+ * by rowid is a cursor of its own, on which dossier_rank() would count
+ * the phrase's matches for the IDF again (12 ms for "first" at 1M
+ * articles). For other queries, the same as dossier_rank().
+ */
+static void rank_known(const Fts5ExtensionApi *api, Fts5Context *fts,
+                       sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+    if (nval < 1) {
+        sqlite3_result_error(ctx, "dossier_rank_known: no matches given", -1);
+        return;
+    }
+    rank_row(api, fts, ctx, sqlite3_value_int64(val[0]), nval - 1, val + 1);
+}
+
+/* A phrase's matches as they are read. */
+struct match_scan {
+    struct db *db;
+    struct db_idset set;
+};
+
+/* xQueryPhrase callback: the match's rowid into the set. */
+static int set_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
+{
+    struct match_scan *m = p;
+
+    if (((m->set.n + 1) & 4095) == 0 && db_deadline_passed(m->db))
+        return SQLITE_INTERRUPT;
+    db_idset_add(&m->set, api->xRowid(fts));
+    return SQLITE_OK;
+}
+
+/*
+ * dossier_matches(fts): the rowids of the matches of a query of one
+ * phrase, as a bitmap (bit i of byte i / 8: rowid i; empty: no match),
+ * read in one pass of C (xQueryPhrase) rather than a row of SQL each:
+ * 92 -> 39 ms for "said" at 1M articles. NULL for other queries.
+ */
+static void matches(const Fts5ExtensionApi *api, Fts5Context *fts,
+                    sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+    struct match_scan m = {.db = api->xUserData(fts)};
+    int rc;
+
+    (void)val;
+    if (nval != 0 || api->xPhraseCount(fts) != 1) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    rc = api->xQueryPhrase(fts, 0, &m, set_row);
+    if (rc != SQLITE_OK) {
+        free(m.set.bits);
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    if (m.set.bits)
+        sqlite3_result_blob(ctx, m.set.bits, (int)m.set.len, free);
+    else
+        sqlite3_result_zeroblob(ctx, 0);
 }
 
 /*
@@ -389,9 +462,16 @@ void db_doclens_free(struct db *db)
 
 int db_rank_register(fts5_api *api, struct db *db)
 {
-    int rc = api->xCreateFunction(api, "dossier_rank", db, rank, NULL);
+    static const struct {
+        const char *name;
+        fts5_extension_function fn;
+    } fns[] = {{"dossier_rank", rank},
+               {"dossier_rank_known", rank_known},
+               {"dossier_top", top},
+               {"dossier_matches", matches}};
+    int rc = SQLITE_OK;
 
-    return rc == SQLITE_OK
-               ? api->xCreateFunction(api, "dossier_top", db, top, NULL)
-               : rc;
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof(fns) / sizeof(*fns); i++)
+        rc = api->xCreateFunction(api, fns[i].name, db, fns[i].fn, NULL);
+    return rc;
 }

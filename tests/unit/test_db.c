@@ -805,6 +805,55 @@ static void test_read_snapshot(struct db *db)
     db_close(reader);
 }
 
+/*
+ * A connection keeps the set of its last search filters while the
+ * database does not change: a write by another connection, or by its
+ * own, must be seen by the next search with the same filters, in a read
+ * transaction begun before the write commits and after.
+ */
+static void test_filter_memo(struct db *db)
+{
+    struct db *reader = NULL;
+    struct db_article_query q = {.match = "memo", .limit = 10};
+    const char *test[] = {"Test"}, *other[] = {"Other"};
+    char err[512];
+    int64_t ids[3];
+
+    if (db_open(path, 0, &reader, err, sizeof(err)) != DB_OK) {
+        ok(0, "open a second connection: %s", err);
+        return;
+    }
+    q.sources = test;
+    q.nsources = 1;
+    ids[0] = add_article(db, "memo1", "a memo test");
+    is_int(count(reader, &q, 100), 1, "a filtered search: one match");
+    is_int(count(reader, &q, 100), 1, "asked again: the same");
+    ids[1] = add_article(db, "memo2", "another memo test");
+    is_int(count(reader, &q, 100), 2,
+           "an article another connection adds in the outlet is found");
+    ok(db_read_begin(reader) == DB_OK, "in a read transaction");
+    is_int(count(reader, &q, 100), 2, "the same two");
+    ids[2] = add_article(db, "memo3", "a third memo test");
+    is_int(count(reader, &q, 100), 2,
+           "a write after its first read: not seen yet");
+    db_read_end(reader);
+    is_int(count(reader, &q, 100), 3, "once it ends: found");
+    ok(db_read_begin(reader) == DB_OK, "and in the next read transaction");
+    is_int(count(reader, &q, 100), 3, "too");
+    db_read_end(reader);
+    db_articles_delete(db, ids[2]);
+    is_int(count(reader, &q, 100), 2, "a deletion is seen");
+    q.sources = other;
+    is_int(count(reader, &q, 100), 0, "another outlet: its own set");
+    q.sources = test;
+    is_int(count(db, &q, 100), 2, "the writer's own connection");
+    db_articles_delete(db, ids[1]);
+    is_int(count(db, &q, 100), 1, "sees its own deletion");
+    db_articles_delete(db, ids[0]);
+    is_int(count(db, &q, 100), 0, "and the next");
+    db_close(reader);
+}
+
 static json_t *entity(struct db *db, int64_t id)
 {
     struct buf b;
@@ -1955,6 +2004,88 @@ static int top_differences(struct db *db, const char *weights, int *compared,
 }
 
 /*
+ * For each query: dossier_rank_known(fts, matches, weights) of each row
+ * found by rowid against dossier_rank() in a scan of all the matches (to
+ * the bit); dossier_matches() against the matches' rowids as a bitmap,
+ * or NULL for a query of more than one phrase (@nulls). Returns the rows
+ * and sets that differ; @compared counts those compared.
+ */
+static int known_differences(struct db *db, int *compared, int *nulls,
+                             char *first, size_t size)
+{
+    int differ = 0;
+
+    for (size_t q = 0; q < sizeof(snippet_queries) / sizeof(*snippet_queries);
+         q++) {
+        const char *m = snippet_queries[q];
+        struct {
+            int64_t rid;
+            double s;
+        } rows[200];
+        size_t n = 0;
+        unsigned char bits[64] = {0};
+        sqlite3_stmt *st = db_stmt(db, "SELECT rowid, dossier_rank("
+                                       "articles_fts, 10.0, 1.0) FROM "
+                                       "articles_fts WHERE articles_fts "
+                                       "MATCH ?");
+        if (!st)
+            return -1;
+        sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW && n < 200) {
+            rows[n].rid = sqlite3_column_int64(st, 0);
+            rows[n].s = sqlite3_column_double(st, 1);
+            if (rows[n].rid >= 0 && rows[n].rid < 512)
+                bits[rows[n].rid / 8] |= (unsigned char)(1u << rows[n].rid % 8);
+            n++;
+        }
+        sqlite3_reset(st);
+        for (size_t i = 0; i < n; i++) {
+            st = db_stmt(db, "SELECT dossier_rank_known(articles_fts, ?3, "
+                             "10.0, 1.0) FROM articles_fts WHERE "
+                             "articles_fts MATCH ?1 AND rowid = ?2");
+            if (!st)
+                return -1;
+            sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, rows[i].rid);
+            sqlite3_bind_int64(st, 3, (int64_t)n);
+            double s = sqlite3_step(st) == SQLITE_ROW
+                           ? sqlite3_column_double(st, 0)
+                           : 1.0;
+            sqlite3_reset(st);
+            ++*compared;
+            if (memcmp(&s, &rows[i].s, sizeof(s)) && differ++ == 0)
+                snprintf(first, size, "%s, rowid %lld: %.17g, want %.17g", m,
+                         (long long)rows[i].rid, s, rows[i].s);
+        }
+        st = db_stmt(db, "SELECT dossier_matches(articles_fts) FROM "
+                         "articles_fts WHERE articles_fts MATCH ? LIMIT 1");
+        if (!st)
+            return -1;
+        sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_NULL) {
+            ++*nulls;
+        } else {
+            /* No match: no row. Else the bitmap up to the last match. */
+            size_t len = rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(st, 0)
+                                          : 0;
+            size_t want = 0;
+            for (size_t i = 0; i < sizeof(bits); i++)
+                if (bits[i])
+                    want = i + 1;
+            ++*compared;
+            if ((len != want || (len && memcmp(sqlite3_column_blob(st, 0),
+                                               bits, len))) &&
+                differ++ == 0)
+                snprintf(first, size, "%s: a bitmap of %zu bytes, want %zu",
+                         m, len, want);
+        }
+        sqlite3_reset(st);
+    }
+    return differ;
+}
+
+/*
  * dossier_rank() is bm25() to the bit, with any weights, whether the
  * lengths come from the database or from what the connection kept, and
  * after a write gives an article's rowid to another, longer one.
@@ -2009,6 +2140,14 @@ static void test_rank(void)
        compared, first[0] ? ": " : "", first);
     ok(nulls == 48, "NULL for the 3 queries of more than one phrase (%d)",
        nulls);
+    compared = nulls = 0;
+    first[0] = '\0';
+    differ = known_differences(db, &compared, &nulls, first, sizeof(first));
+    ok(differ == 0 && compared > 400 && nulls == 3,
+       "dossier_rank_known() with the matches counted = dossier_rank(), "
+       "row by row; dossier_matches() = the rowids, NULL for more than one "
+       "phrase (%d compared, %d NULL)%s%s",
+       compared, nulls, first[0] ? ": " : "", first);
 
     /* The last article goes; the next one takes its rowid, 5x longer. */
     int64_t last = id;
@@ -2083,6 +2222,13 @@ static void test_deadline(void)
     is_int(rc, SQLITE_INTERRUPT, "the same past the deadline: interrupted");
     if (top)
         sqlite3_reset(top);
+    sqlite3_stmt *set = db_stmt(db, "SELECT dossier_matches(articles_fts) "
+                                    "FROM articles_fts WHERE articles_fts "
+                                    "MATCH 'many' LIMIT 1");
+    rc = set ? sqlite3_step(set) : SQLITE_ERROR;
+    is_int(rc, SQLITE_INTERRUPT, "dossier_matches() too");
+    if (set)
+        sqlite3_reset(set);
     db_set_deadline(db, 0);
     memset(&s, 0, sizeof(s));
     is_int(db_articles_list(db, &q, collect, &s, NULL), DB_OK,
@@ -2120,6 +2266,7 @@ int main(void)
     test_search(db);
     test_search_matches(db);
     test_read_snapshot(db);
+    test_filter_memo(db);
     test_delete(db);
     test_fts_at_commit();
     test_entities(db);
