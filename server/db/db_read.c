@@ -462,9 +462,13 @@ int db_claims_list(struct db *db, const struct db_claim_query *q,
         db_query_sql(&dq, ")");
     }
     if (q->status) {
+        /* The group of each claim looked up: as "c.group_id IN (SELECT id
+         * FROM claim_groups WHERE status = ...)" SQLite first made a set of
+         * every group of that status (110k conflicting ones at 1M
+         * articles, ~40 ms) for a page that reads a few hundred claims. */
         db_query_and(&dq);
-        db_query_sql(&dq, "c.group_id IN (SELECT id FROM claim_groups WHERE "
-                          "status = ");
+        db_query_sql(&dq, "EXISTS (SELECT 1 FROM claim_groups g WHERE g.id = "
+                          "c.group_id AND g.status = ");
         db_query_text(&dq, q->status);
         db_query_sql(&dq, ")");
     }

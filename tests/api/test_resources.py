@@ -414,10 +414,16 @@ def claims(t):
     if putin:
         got = full_list(t, '/api/v1/claims', {'entity': putin[0]['id']})
         t.ok(got, 'needs extraction: claims mentioning Putin')
+    group_status = {g['id']: g['status']
+                    for g in full_list(t, '/api/v1/claim-groups')}
     for status in ('corroborated', 'conflicting', 'single'):
         got = full_list(t, '/api/v1/claims', {'status': status})
         t.ok(all(c['group_id'] is not None or status == 'single'
                  for c in got), 'status=%s: grouped claims' % status)
+        t.eq(ids(got), [c['id'] for c in items
+                        if group_status.get(c['group_id']) == status],
+             'status=%s: the claims of the groups of that status, in the '
+             'list\'s order' % status)
     got = full_list(t, '/api/v1/claims', {'status': 'conflicting'})
     t.ok(got, 'needs extraction: conflicting claims (100,000 vs 120,000)')
     in_order(got, 'status=conflicting')
