@@ -36,7 +36,15 @@ def main():
             "/api/v1/articles?q=upward&sort=-published",
             "/api/v1/articles?q=first", "/api/v1/articles?q=upward",
             "/api/v1/claim-groups", "/api/v1/timeline", "/api/v1/entities",
-            "/api/v1/articles"]
+            "/api/v1/articles",
+            "/api/v1/claims?status=corroborated",
+            "/api/v1/claims?status=single",
+            "/api/v1/articles?q=said",
+            "/api/v1/articles?q=said&sort=-published",
+            "/api/v1/articles?q=said&sort=-published&source=" + outlet,
+            "/api/v1/articles?q=first&sort=published&source=" + outlet,
+            "/api/v1/articles?q=firs*&sort=-published&source=" + outlet,
+            "/api/v1/timeline/volume?q=said&source=" + outlet]
     tag = random.randrange(1 << 30)
     print("| request | first ms | best of 3 ms |")
     print("|---|---:|---:|")
