@@ -126,6 +126,24 @@ static void has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, db_bitmap_has(b, n, sqlite3_value_int64(argv[1])));
 }
 
+bool db_rewrites(struct db *db, int64_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    bool ok;
+
+    *n = -1;
+    if (db->schema < 9 ||
+        sqlite3_prepare_v2(db->conn, "SELECT rewrites FROM corpus_state", -1,
+                           &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return false;
+    }
+    ok = sqlite3_step(st) == SQLITE_ROW;
+    *n = ok ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return ok;
+}
+
 bool db_data_version(struct db *db, unsigned *version)
 {
     *version = 0;

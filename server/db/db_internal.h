@@ -27,7 +27,8 @@ struct db_stmt_slot {
 struct db_doclens {
     uint32_t *len; /* by rowid: tokens + 1, 0 when not read */
     size_t n;
-    unsigned version; /* SQLITE_FCNTL_DATA_VERSION they were read at */
+    unsigned version; /* SQLITE_FCNTL_DATA_VERSION last checked */
+    int64_t rewrites; /* corpus_state.rewrites they hold for; -1: none */
 };
 
 /* A set of ids as a bitmap (bit i of byte i / 8: id i), built in C and
@@ -125,6 +126,11 @@ int db_snippet_register(fts5_api *api);
 /* Add dossier_rank(), dossier_rank_known(), dossier_top() and
  * dossier_matches() (db_rank.c), for @db, through @api; an SQLite code. */
 int db_rank_register(fts5_api *api, struct db *db);
+/* In @n, the count of articles deleted or rewritten (schema 0009),
+ * read with a statement of its own (so from inside another's function
+ * call too); false if unknown (older schema, or an error). */
+bool db_rewrites(struct db *db, int64_t *n);
+
 /* In @version, a number that changes with every commit to the database,
  * by any connection (SQLITE_FCNTL_DATA_VERSION); false if unknown. */
 bool db_data_version(struct db *db, unsigned *version);

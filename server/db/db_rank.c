@@ -113,15 +113,25 @@ static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     return SQLITE_OK;
 }
 
-/* Forget every kept length if the database changed since they were read. */
+/*
+ * Forget every kept length if an article was deleted or rewritten since
+ * they were read; commits that only add articles keep them (schema 0009:
+ * at 1M articles, 200-400 ms to read a common word's lengths again after
+ * each write). Without the count of rewrites, any commit forgets them.
+ */
 static void doclens_check(struct db *db)
 {
+    struct db_doclens *d = &db->doclens;
     unsigned version;
+    int64_t rewrites;
 
-    if (!db_data_version(db, &version) || version != db->doclens.version) {
+    if (db_data_version(db, &version) && version == d->version)
+        return;
+    if (!db_rewrites(db, &rewrites) || rewrites != d->rewrites) {
         db_doclens_free(db);
-        db->doclens.version = version;
+        d->rewrites = rewrites; /* -1 if unknown: never equal */
     }
+    d->version = version;
 }
 
 /* The length of the current row in tokens, all columns: kept or read. */

@@ -326,6 +326,8 @@ UNDO = {
        'DROP INDEX claims_group_values; CREATE INDEX claims_group_value ON '
        'claims(group_id, value, qualifier); '
        'ALTER TABLE claims DROP COLUMN published;',
+    9: 'DROP TRIGGER rewrites_delete; DROP TRIGGER rewrites_update; '
+       'ALTER TABLE corpus_state DROP COLUMN rewrites;',
 }
 
 
