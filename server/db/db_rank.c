@@ -7,16 +7,19 @@
  * length in tokens, which FTS5 reads with a statement on its %_docsize
  * table, once per match and query: a quarter of the instructions of a
  * search for a rare word (callgrind, 20k articles). A document's length
- * does not change while the database does not, so each connection keeps
- * the lengths it has read, by rowid, and forgets them all when the
- * database changes (SQLITE_FCNTL_DATA_VERSION: any commit, by any
- * connection; a rowid may come back for another article after a delete).
+ * changes only when its article is rewritten or deleted (a rowid may come
+ * back for another article after a delete), so each connection keeps the
+ * lengths it has read, by rowid, and forgets them all when a commit, by
+ * any connection, deleted or rewrote an article (doclens_check()).
  *
  * The score is the one documented for bm25() (fts5.html, "The bm25()
  * function"), computed in the same order, so it is the same double; the
  * unit tests compare the two on every row of their queries.
  *
  *   dossier_rank(fts [, weight of column 0, weight of column 1, ...])
+ *   dossier_rank_known(fts, matches [, weights...])
+ *   dossier_top(fts, k, allow [, weights...])
+ *   dossier_matches(fts)
  */
 #include "db/db_internal.h"
 
