@@ -390,13 +390,16 @@ def search_by_date_of_many_matches(t):
                                                   sort='-published'))
             t.eq(doc['total'], len(ranked), name + ': total = the matches')
         # The volume of a search walks the date index when it matches one
-        # article in 32 or more ('ferry': all, 'early': a fifth; for one
-        # outlet, its part of index articles_source), and joins its few
+        # article in 32 or more ('ferry': all, 'early': a fifth; for
+        # outlets holding under half of the articles, such as Quay Desk,
+        # each one's part of index articles_source), and joins its few
         # matches to their articles otherwise ('17': three); all count
         # per month what the generated articles say.
         for q in ('ferry', 'early', '17'):
             for params in [{}, harbour, half, {'source': 'Nobody'}, both,
-                           dict(harbour, **half)]:
+                           dict(harbour, **half), {'source': 'Quay Desk'},
+                           {'source': 'Quay Desk,Nobody'},
+                           {'source': 'Quay Desk', 'since': '2023-03-01'}]:
                 want = {}
                 for a in arts:
                     d = a['published'][:10]
