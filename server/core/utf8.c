@@ -54,6 +54,25 @@ bool utf8_valid(const char *s, size_t len)
     return true;
 }
 
+size_t utf8_scrub(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+    size_t len = strlen(s), out = 0;
+
+    for (size_t i = 0; i < len;) {
+        size_t n = seq_len(u, len, i);
+        if (!n) {
+            i++;
+            continue;
+        }
+        memmove(u + out, u + i, n);
+        out += n;
+        i += n;
+    }
+    u[out] = '\0';
+    return out;
+}
+
 uint32_t utf8_decode(const char *s, size_t len, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -12,6 +12,14 @@
 bool utf8_valid(const char *s, size_t len);
 
 /*
+ * utf8_scrub - drop from the string @s, in place, every byte that is not
+ * part of a well-formed sequence (such as a character cut short by a
+ * byte-counted copy); returns the new length. For text quoted into JSON,
+ * which must be UTF-8.
+ */
+size_t utf8_scrub(char *s);
+
+/*
  * utf8_decode - decode the code point at @s[*i] (well-formed input) and
  * advance *@i past it. Returns the code point, or U+FFFD for a bad byte
  * (advancing by one).

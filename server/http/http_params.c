@@ -12,6 +12,7 @@
 
 #include "core/dates.h"
 #include "core/jsonw.h"
+#include "core/utf8.h"
 
 const char *http_param(struct http_request *req, const char *name)
 {
@@ -31,6 +32,8 @@ int http_error(struct http_response *res, int status, const char *code,
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    /* A message may quote input, cut short by the buffer or the format. */
+    utf8_scrub(message);
     res->status = status;
     res->content_type = "application/json; charset=utf-8";
     res->cacheable = false;

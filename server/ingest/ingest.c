@@ -11,6 +11,7 @@
 
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "db/db_articles.h"
 
 static int extract(struct ingest *in, const struct ingest_article *a,
@@ -314,6 +315,7 @@ int ingest_post(struct ingest *in, const char *body, size_t len, bool ndjson,
             jw_key(&we, "code");
             jw_str(&we, "invalid_article");
             jw_key(&we, "message");
+            utf8_scrub(why); /* it may quote the article, cut short */
             jw_str(&we, why);
             jw_end(&we);
             break;

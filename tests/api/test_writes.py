@@ -168,8 +168,11 @@ def text_round_trip(t):
     if r.status == 201 and r.json()['created']:
         got = srv.get('/api/v1/articles/%d' % r.json()['created'][0])
         t.status(got, 200, 'the article with U+0000 can be read back')
+    # The last one is quoted in the message cut after 40 bytes, inside
+    # its first CJK character: the message must stay UTF-8.
     for bad in ['2022-02-30', '2022-13-01', '22-01-01', '2022-01-01T25:00:00Z',
-                'January 5, 2022', 20220105]:
+                'January 5, 2022', 20220105, '2021-12v' + 'x' * 31 +
+                '\u4028\u4028']:
         r = post(article('Bad date %r: the parade went ahead.' % bad,
                          published=bad))
         doc = r.json() if r.status == 201 else {}
@@ -177,6 +180,13 @@ def text_round_trip(t):
              and not doc['created'],
              'published=%r is an invalid_article error' % bad,
              r.status, r.body[:200])
+        try:
+            message = json.loads(r.body.decode('utf-8'))['errors'][0][
+                'message']
+        except (UnicodeDecodeError, ValueError, KeyError, IndexError) as e:
+            message = 'not UTF-8 JSON: %s' % e
+        t.ok(message.startswith('published must be'),
+             'published=%r: a UTF-8 message' % bad, message)
     for field in ('title', 'source', 'url', 'external_id'):
         r = post(article('Wrong type of %s: a kite flew.' % field,
                          **{field: ['not', 'a', 'string']}))

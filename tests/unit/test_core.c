@@ -79,6 +79,42 @@ static void test_utf8_valid(void)
     ok(utf8_valid("\xc3\xa9\xff", 2), "bytes past the length are ignored");
 }
 
+/* utf8_scrub keeps well-formed text as it is and drops the bytes of
+ * anything else: each bad sample alone leaves its ASCII; cut into a
+ * message, the rest of the message. */
+static void test_utf8_scrub(void)
+{
+    for (size_t i = 0; i < sizeof(utf8_good) / sizeof(*utf8_good); i++) {
+        char s[64];
+        if (memchr(utf8_good[i].bytes, 0, utf8_good[i].len))
+            continue; /* a C string ends at NUL */
+        memcpy(s, utf8_good[i].bytes, utf8_good[i].len);
+        s[utf8_good[i].len] = '\0';
+        ok(utf8_scrub(s) == utf8_good[i].len &&
+               !memcmp(s, utf8_good[i].bytes, utf8_good[i].len),
+           "scrub keeps: %s", utf8_good[i].name);
+    }
+    for (size_t i = 0; i < sizeof(utf8_bad) / sizeof(*utf8_bad); i++) {
+        char s[64], ascii[64];
+        size_t n = 0;
+        memcpy(s, utf8_bad[i].bytes, utf8_bad[i].len);
+        s[utf8_bad[i].len] = '\0';
+        for (size_t k = 0; k < utf8_bad[i].len; k++)
+            if ((unsigned char)s[k] < 0x80)
+                ascii[n++] = s[k];
+        ascii[n] = '\0';
+        size_t len = utf8_scrub(s);
+        ok(utf8_valid(s, len) && len == strlen(s) &&
+               (strcmp(utf8_bad[i].name, "a new lead byte inside a sequence")
+                    ? !strcmp(s, ascii)
+                    : !strcmp(s, "\xe2\x82\xac")),
+           "scrub: %s -> \"%s\"", utf8_bad[i].name, s);
+    }
+    char msg[] = "published (got \"1 \xe4\x80\")";
+    is_int(utf8_scrub(msg), 20, "a character cut short inside a message");
+    is_str(msg, "published (got \"1 \")", "goes, the rest stays");
+}
+
 static void test_utf8_decode(void)
 {
     static const char text[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
@@ -383,6 +419,7 @@ static void test_log(void)
 int main(void)
 {
     test_utf8_valid();
+    test_utf8_scrub();
     test_utf8_decode();
     test_utf8_encode();
     test_utf8_offsets();
