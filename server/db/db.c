@@ -457,6 +457,8 @@ void db_close(struct db *db)
     db_doclens_free(db);
     free(db->filters.key);
     free(db->filters.set.bits);
+    free(db->top.key);
+    free(db->top.row);
     free(db);
 }
 

@@ -54,6 +54,21 @@ struct db_filter_memo {
     struct db_idset set;
 };
 
+/* The ranking of the last search for one phrase (db_articles.c), kept for
+ * its next pages while the database does not change. */
+struct db_top_memo {
+    char *key;        /* the query and its filters, written out; NULL: none */
+    unsigned version; /* db_data_version() when it was ranked */
+    int64_t matches;  /* what the filters keep */
+    int64_t walked;   /* all the phrase's matches */
+    size_t k;         /* the best k were asked for: all of them if n < k */
+    size_t n;
+    struct db_top_row {
+        int64_t rid;
+        double s; /* dossier_rank(): lower first */
+    } * row;
+};
+
 struct db {
     sqlite3 *conn;
     bool read_only;
@@ -70,6 +85,7 @@ struct db {
     int64_t tally;
     struct db_doclens doclens;
     struct db_filter_memo filters;
+    struct db_top_memo top;
 };
 
 /*

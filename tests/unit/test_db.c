@@ -2258,6 +2258,131 @@ static void test_rank(void)
     remove_db("rank.db");
 }
 
+struct idlist {
+    int64_t id[400];
+    size_t n;
+};
+
+static int collect_id(void *ctx, const struct db_article *a)
+{
+    struct idlist *l = ctx;
+
+    if (l->n < sizeof(l->id) / sizeof(*l->id))
+        l->id[l->n++] = a->id;
+    return 0;
+}
+
+/* The ids of the relevance search @q page by page of @limit (offsets,
+ * as the cursors give them) into @l. */
+static int pages_by(struct db *db, struct db_article_query q, int64_t limit,
+                    struct idlist *l)
+{
+    l->n = 0;
+    q.limit = limit;
+    for (int64_t offset = 0;; offset += limit) {
+        size_t before = l->n;
+        q.after = (struct db_position){.set = offset > 0, .offset = offset};
+        if (db_articles_list(db, &q, collect_id, l, NULL) != DB_OK)
+            return -1;
+        if (l->n - before < (size_t)limit)
+            return 0;
+    }
+}
+
+/* The same order from SQL alone, for @source or every outlet. */
+static void ranked_ids(struct db *db, const char *source, struct idlist *l)
+{
+    sqlite3_stmt *st = db_stmt(
+        db, "SELECT f.rowid FROM articles_fts f JOIN articles a ON a.id = "
+            "f.rowid WHERE articles_fts MATCH 'quokka' AND (?1 IS NULL OR "
+            "a.source = ?1) ORDER BY dossier_rank(articles_fts, 10.0, 1.0), "
+            "f.rowid");
+
+    l->n = 0;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW && l->n < 400)
+        l->id[l->n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+}
+
+static bool same_ids(const struct idlist *a, const struct idlist *b)
+{
+    return a->n == b->n && !memcmp(a->id, b->id, a->n * sizeof(*a->id));
+}
+
+/*
+ * A search for one word keeps its best 200 for its next pages: pages
+ * past them, another outlet's pages in between, and a new best match
+ * after a commit must all come out as the ranking in SQL gives them.
+ */
+static void test_top_memo(void)
+{
+    static const char *const a_only[] = {"A"};
+    static struct idlist got, want;
+    struct db *db = open_scratch("memo.db");
+    char *match = NULL;
+    int64_t id;
+
+    if (!db || ftsq_translate("quokka", &match) != FTSQ_OK) {
+        ok(0, "set up");
+        db_close(db);
+        return;
+    }
+    db_begin(db);
+    for (int i = 0; i < 260; i++) {
+        char body[512] = "", ext[16], hash[16], title[32];
+        for (int w = 0; w <= i % 7; w++)
+            strcat(body, "quokka ");
+        for (int w = 0; w < i % 13; w++)
+            strcat(body, "island ");
+        snprintf(ext, sizeof(ext), "m%d", i);
+        snprintf(hash, sizeof(hash), "mh%d", i);
+        snprintf(title, sizeof(title), "note %d", i);
+        struct db_article_new a = {ext,  i % 2 ? "B" : "A", title, "2021-12-20",
+                                   NULL, body, hash, 10};
+        db_articles_insert(db, &a, &id);
+    }
+    db_commit(db);
+
+    struct db_article_query q = {.match = match, .sort = DB_SORT_RELEVANCE};
+    struct db_article_query in_a = q;
+    in_a.sources = a_only;
+    in_a.nsources = 1;
+    ranked_ids(db, NULL, &want);
+    int rc = pages_by(db, q, 7, &got);
+    ok(rc == 0 && want.n == 260 && same_ids(&got, &want),
+       "pages of 7 past the 200 kept: the ranking of all 260 (%zu)", got.n);
+    ranked_ids(db, "A", &want);
+    rc = pages_by(db, in_a, 9, &got);
+    ok(rc == 0 && want.n == 130 && same_ids(&got, &want),
+       "one outlet's pages: its own ranking (%zu)", got.n);
+    ranked_ids(db, NULL, &want);
+    rc = pages_by(db, q, 50, &got);
+    ok(rc == 0 && same_ids(&got, &want),
+       "then all of them again, in pages of 50");
+
+    /* A short article of the word alone ranks first, once committed. */
+    struct db_article_new best = {"m-best", "A",
+                                  "quokka",  "2021-12-21",
+                                  NULL,      "quokka quokka quokka quokka",
+                                  "mh-best", 4};
+    struct idlist first = {0};
+    q.limit = 3;
+    db_articles_list(db, &q, collect_id, &first, NULL);
+    db_articles_insert(db, &best, &id);
+    first.n = 0;
+    db_articles_list(db, &q, collect_id, &first, NULL);
+    ranked_ids(db, NULL, &want);
+    ok(first.n == 3 && first.id[0] == id && want.id[0] == id,
+       "a new best match heads the next first page");
+    rc = pages_by(db, q, 7, &got);
+    ok(rc == 0 && want.n == 261 && same_ids(&got, &want),
+       "and every page after it follows the new ranking");
+    free(match);
+    db_close(db);
+    remove_db("memo.db");
+}
+
 static void test_deadline(void)
 {
     char body[64], hash[16];
@@ -2367,6 +2492,7 @@ int main(void)
     test_deadline();
     test_snippet();
     test_rank();
+    test_top_memo();
 
     remove_db("test.db");
     rmdir(tmpdir);
