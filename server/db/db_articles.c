@@ -170,6 +170,15 @@ static bool one_phrase(const char *m)
     return m[0] == ')' && !m[1];
 }
 
+/* @len bytes of @bits, copied, as the bitmap of @ids. */
+static void idset_bits(struct db_idset *ids, const void *bits, size_t len)
+{
+    ids->bits = len ? xmalloc(len) : NULL;
+    ids->len = ids->cap = len;
+    if (len)
+        memcpy(ids->bits, bits, len);
+}
+
 /* The number of ids in @ids. */
 static int64_t idset_count(const struct db_idset *ids)
 {
@@ -204,11 +213,8 @@ static int match_set(struct db *db, const char *match, struct db_idset *ids)
     db_bind_text(st, 1, match);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        ids->len = ids->cap = (size_t)sqlite3_column_bytes(st, 0);
-        if (ids->len) {
-            ids->bits = xmalloc(ids->len);
-            memcpy(ids->bits, sqlite3_column_blob(st, 0), ids->len);
-        }
+        idset_bits(ids, sqlite3_column_blob(st, 0),
+                   (size_t)sqlite3_column_bytes(st, 0));
         ids->n = idset_count(ids);
     }
     sqlite3_reset(st);
@@ -270,10 +276,7 @@ static char *filter_key(const struct db_article_query *q)
 static void idset_copy(struct db_idset *to, const struct db_idset *from)
 {
     *to = *from;
-    to->bits = from->len ? xmalloc(from->len) : NULL;
-    to->cap = from->len;
-    if (from->len)
-        memcpy(to->bits, from->bits, from->len);
+    idset_bits(to, from->bits, from->len);
 }
 
 /* The database's data version now: read after a statement, for the
@@ -581,10 +584,7 @@ static void list_page(struct db_query *dq, const struct db_article_query *q,
  * columns and snippets of those rows (ranked_page).
  */
 struct ranked {
-    struct ranked_row {
-        int64_t rid;
-        double s; /* dossier_rank(): lower first */
-    } * row;
+    struct db_top_row *row; /* the rank: dossier_rank(), lower first */
     size_t n, cap;
     int64_t matches; /* what the filters keep */
     int64_t walked;  /* the full-text query's own: a walk reads them */
@@ -593,7 +593,7 @@ struct ranked {
 static void ranked_add(struct ranked *r, int64_t rid, double s)
 {
     r->row = xgrow(r->row, sizeof(*r->row), r->n + 1, &r->cap);
-    r->row[r->n++] = (struct ranked_row){rid, s};
+    r->row[r->n++] = (struct db_top_row){rid, s};
 }
 
 /* A search for one phrase ranks at least this many of its best matches,
@@ -682,10 +682,10 @@ static int ranked_top(struct db *db, const struct db_article_query *q,
     *done = false;
     if (!one_phrase(q->match))
         return DB_OK;
-    char *key = top_key(q);
-    bool versioned = version_now(db, &version);
-    kept = versioned && m->key && m->version == version &&
-           !strcmp(m->key, key) && (need <= m->k || m->n < m->k);
+    /* Without a data version, nothing is kept. */
+    char *key = version_now(db, &version) ? top_key(q) : NULL;
+    kept = key && m->key && m->version == version && !strcmp(m->key, key) &&
+           (need <= m->k || m->n < m->k);
     if (!kept) {
         rc = top_rank(db, q, ids,
                       2 * need > TOP_MEMO_ROWS ? 2 * need : TOP_MEMO_ROWS,
@@ -699,9 +699,7 @@ static int ranked_top(struct db *db, const struct db_article_query *q,
         free(m->row);
         *m = fresh;
         m->version = version;
-        m->key = versioned ? key : NULL;
-        if (!versioned)
-            free(key);
+        m->key = key;
     } else {
         free(key);
     }
