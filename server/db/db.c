@@ -436,6 +436,16 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
                  path, db->schema);
         goto fail;
     }
+    if ((flags & DB_OPEN_CREATE) && db_indexes_pending(db) > 0) {
+        int built;
+        log_info("%s: building the indexes an unfinished load left out", path);
+        if (db_indexes_build(db, &built) != DB_OK) {
+            snprintf(err, errlen, "%s: cannot build indexes: %s", path,
+                     db_errmsg(db));
+            goto fail;
+        }
+        log_info("%s: built %d indexes", path, built);
+    }
     *out = db;
     return DB_OK;
 fail:
@@ -455,6 +465,7 @@ void db_close(struct db *db)
     }
     sqlite3_close_v2(db->conn);
     db_doclens_free(db);
+    db_sketch_free(db->sketch);
     free(db->filters.key);
     free(db->filters.set.bits);
     free(db->top.key);
@@ -484,6 +495,8 @@ int db_begin(struct db *db)
 {
     /* Anything still noted belonged to a transaction SQLite rolled back. */
     db->fts_articles_from = db->fts_claims_from = 0;
+    if (db->sketch)
+        db_sketch_rollback(db->sketch);
     return db_exec(db, "BEGIN IMMEDIATE");
 }
 
@@ -536,7 +549,11 @@ int db_commit(struct db *db)
 {
     int rc = db_fts_sync(db);
 
-    return rc == DB_OK ? db_exec(db, "COMMIT") : rc;
+    if (rc == DB_OK)
+        rc = db_exec(db, "COMMIT");
+    if (rc == DB_OK && db->sketch)
+        db_sketch_commit(db->sketch);
+    return rc;
 }
 
 bool db_in_transaction(struct db *db)
@@ -576,10 +593,14 @@ void db_rollback(struct db *db)
     if (db_in_transaction(db))
         db_exec(db, "ROLLBACK");
     db->fts_articles_from = db->fts_claims_from = 0;
+    if (db->sketch)
+        db_sketch_rollback(db->sketch);
 }
 
 int db_savepoint(struct db *db)
 {
+    if (db->sketch)
+        db_sketch_savepoint(db->sketch);
     return db_exec(db, "SAVEPOINT item");
 }
 
@@ -594,6 +615,10 @@ void db_savepoint_rollback(struct db *db)
      * back; then there is no savepoint left to return to. */
     if (db_in_transaction(db))
         db_exec(db, "ROLLBACK TO item; RELEASE item");
+    if (db->sketch && db_in_transaction(db))
+        db_sketch_rollback_savepoint(db->sketch);
+    else if (db->sketch)
+        db_sketch_rollback(db->sketch);
 }
 
 int db_bump_generation(struct db *db)
@@ -634,6 +659,17 @@ int db_pool_init(const char *path, bool read_only, char *err, size_t errlen)
     pool.read_only = read_only;
     if (!read_only && db_open(path, 0, &pool.writer, err, errlen) != DB_OK)
         return DB_ERROR;
+    if (read_only) {
+        struct db *db;
+        if (db_open(path, DB_OPEN_READONLY, &db, err, errlen) != DB_OK)
+            return DB_ERROR;
+        if (db_indexes_pending(db) > 0)
+            log_warn("%s: %d indexes are missing (a bulk load did not "
+                     "finish): queries that need them scan; opening the "
+                     "database writable builds them",
+                     path, db_indexes_pending(db));
+        db_close(db);
+    }
     return DB_OK;
 }
 

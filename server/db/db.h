@@ -56,6 +56,20 @@ void db_set_deadline(struct db *db, int64_t ms);
  * often (every ~40 MB instead of ~4 MB). */
 void db_tune_for_bulk_writes(struct db *db);
 
+/*
+ * Bulk loads (db_load.c). db_load_begin: in an empty database, drop the
+ * indexes only reads use, listing them in table index_builds, so that
+ * the load writes fewer b-trees; *@deferring says whether it did.
+ * db_indexes_build: build every listed index (each in a transaction of
+ * its own) and unlist it; *@built counts them. Call it when a load ends,
+ * however it ends; db_open with DB_OPEN_CREATE calls it too, for the
+ * indexes of a load that was killed. db_indexes_pending: how many are
+ * listed (-1 on error); reads work without them, slowly.
+ */
+int db_load_begin(struct db *db, bool *deferring);
+int db_indexes_build(struct db *db, int *built);
+int db_indexes_pending(struct db *db);
+
 int db_begin(struct db *db); /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -86,7 +86,29 @@ struct db {
     struct db_doclens doclens;
     struct db_filter_memo filters;
     struct db_top_memo top;
+    /* The claim sketch, held here instead of in table claim_sketch while
+     * a bulk load fills an empty database (db_load.c); else NULL. */
+    struct db_sketch *sketch;
 };
+
+/*
+ * The in-memory claim sketch (db_sketch.c): db_sketch_add notes claim
+ * @claim_id under (@scope, @hash), as a row of claim_sketch would; ids
+ * come in increasing order. db_sketch_probe: the latest @max ids under
+ * (@scope, @hash), newest first, as ORDER BY claim_id DESC LIMIT @max.
+ * The transaction calls follow the connection's (db.c): what a rolled
+ * back savepoint or transaction added is taken out again.
+ */
+struct db_sketch *db_sketch_new(void);
+void db_sketch_free(struct db_sketch *s);
+int db_sketch_add(struct db_sketch *s, char scope, uint32_t hash,
+                  int64_t claim_id);
+size_t db_sketch_probe(const struct db_sketch *s, char scope, uint32_t hash,
+                       int64_t *out, size_t max);
+void db_sketch_savepoint(struct db_sketch *s);
+void db_sketch_rollback_savepoint(struct db_sketch *s);
+void db_sketch_rollback(struct db_sketch *s);
+void db_sketch_commit(struct db_sketch *s);
 
 /*
  * db_stmt - a prepared statement for @sql from the per-connection cache,

@@ -411,6 +411,38 @@ int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
     return rc;
 }
 
+/* Claim @id's rows of claim_sketch, or of the sketch a load keeps in
+ * memory instead (db_sketch.c). */
+static int sketch_claim(struct db *db, const struct db_claim_row *c, int64_t id)
+{
+    size_t n = c->nfingerprint, low = strcmp(c->kind, "number") == 0
+                                          ? SKETCH_LOW_NUMBER
+                                          : SKETCH_LOW;
+    sqlite3_stmt *st = NULL;
+    int rc = DB_OK;
+
+    if (!db->sketch && !(st = db_stmt(db, "INSERT OR IGNORE INTO "
+                                          "claim_sketch(scope, hash, "
+                                          "claim_id) VALUES (substr(?1, 1, "
+                                          "1), ?2, ?3)")))
+        return DB_ERROR;
+    for (size_t i = 0; i < n && rc == DB_OK; i++) {
+        if (i >= low && i + SKETCH_HIGH < n)
+            continue;
+        if (db->sketch) {
+            rc = db_sketch_add(db->sketch, c->kind[0], c->fingerprint[i], id);
+            continue;
+        }
+        /* The fingerprint's own bytes, as the trigger cuts them out. */
+        db_bind_text(st, 1, c->kind);
+        sqlite3_bind_blob(st, 2, &c->fingerprint[i], sizeof(uint32_t),
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, id);
+        rc = db_step_done(db, st);
+    }
+    return rc;
+}
+
 int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
 {
     /* The outlet key and the date from the claim's article (a missing
@@ -457,24 +489,7 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
     *id = sqlite3_last_insert_rowid(db->conn);
     if ((rc = db_fts_added(db, true, *id)) != DB_OK)
         return rc;
-    st = db_stmt(db, "INSERT OR IGNORE INTO claim_sketch(scope, hash, "
-                     "claim_id) VALUES (substr(?1, 1, 1), ?2, ?3)");
-    if (!st)
-        return DB_ERROR;
-    size_t n = c->nfingerprint, low = strcmp(c->kind, "number") == 0
-                                          ? SKETCH_LOW_NUMBER
-                                          : SKETCH_LOW;
-    for (size_t i = 0; i < n && rc == DB_OK; i++) {
-        if (i >= low && i + SKETCH_HIGH < n)
-            continue;
-        /* The fingerprint's own bytes, as the trigger cuts them out. */
-        db_bind_text(st, 1, c->kind);
-        sqlite3_bind_blob(st, 2, &c->fingerprint[i], sizeof(uint32_t),
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 3, *id);
-        rc = db_step_done(db, st);
-    }
-    return rc;
+    return sketch_claim(db, c, *id);
 }
 
 int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id)
@@ -689,6 +704,34 @@ static int hit_by_count(const void *a, const void *b)
     return hit_by_id(a, b);
 }
 
+/* Append the claims of hash @hash in the sketch of @kind's claims to
+ * @hits, newest first: with @st (the claim_sketch query), or from the
+ * sketch in memory. An SQLite result code (SQLITE_DONE when fine). */
+static int sketch_probe(struct db *db, sqlite3_stmt *st, const char *kind,
+                        uint32_t hash, struct sketch_hit **hits, size_t *n,
+                        size_t *cap)
+{
+    int rc;
+
+    if (db->sketch) {
+        int64_t ids[SKETCH_PER_HASH_N];
+        size_t got =
+            db_sketch_probe(db->sketch, kind[0], hash, ids, SKETCH_PER_HASH_N);
+        *hits = xgrow(*hits, sizeof(**hits), *n + got, cap);
+        for (size_t i = 0; i < got; i++)
+            (*hits)[(*n)++] = (struct sketch_hit){ids[i], 1};
+        return SQLITE_DONE;
+    }
+    db_bind_text(st, 1, kind);
+    sqlite3_bind_blob(st, 2, &hash, sizeof(hash), SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *hits = xgrow(*hits, sizeof(**hits), *n + 1, cap);
+        (*hits)[(*n)++] = (struct sketch_hit){sqlite3_column_int64(st, 0), 1};
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          const uint32_t *fp, size_t nfp, size_t max,
                          struct db_claim_candidate **out, size_t *n,
@@ -714,22 +757,17 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
      * whole. Each hash yields its most recent claims only, so a common
      * word costs no more than a rare one.
      */
-    st = db_stmt(db, "SELECT claim_id FROM claim_sketch WHERE scope = "
-                     "substr(?1, 1, 1) AND hash = ?2 ORDER BY claim_id DESC "
-                     "LIMIT " SKETCH_PER_HASH);
-    if (!st)
+    st = db->sketch
+             ? NULL
+             : db_stmt(db, "SELECT claim_id FROM claim_sketch WHERE "
+                           "scope = substr(?1, 1, 1) AND hash = ?2 "
+                           "ORDER BY claim_id DESC LIMIT " SKETCH_PER_HASH);
+    if (!st && !db->sketch)
         return DB_ERROR;
     size_t step = nfp > SKETCH_PROBES ? nfp / SKETCH_PROBES + 1 : 1;
     for (size_t k = 0; k < nfp; k += step) {
         size_t before = nhits;
-        db_bind_text(st, 1, kind);
-        sqlite3_bind_blob(st, 2, &fp[k], sizeof(uint32_t), SQLITE_STATIC);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            hits = xgrow(hits, sizeof(*hits), nhits + 1, &hcap);
-            hits[nhits].claim_id = sqlite3_column_int64(st, 0);
-            hits[nhits++].hits = 1;
-        }
-        sqlite3_reset(st);
+        rc = sketch_probe(db, st, kind, fp[k], &hits, &nhits, &hcap);
         if (rc != SQLITE_DONE)
             break;
         /* A full posting list: a hash too common to tell claims apart. */

@@ -79,7 +79,8 @@ bool ingest_commit_due(const struct ingest *in)
 {
     return batching(in) && db_in_transaction(in->db) &&
            (in->pending >= in->batch ||
-            now_ms() - in->batch_started_ms >= INGEST_BATCH_MS);
+            now_ms() - in->batch_started_ms >=
+                (in->batch_ms ? in->batch_ms : INGEST_BATCH_MS));
 }
 
 int ingest_commit(struct ingest *in, long *lost)

@@ -1,7 +1,9 @@
 """test_cli.py - the command line contract: --version/--help, `dossier
 ingest` (idempotency, summary line, bad files, .txt/.json/.jsonl/stdin,
 manifest titles, --source/--published defaults, --reextract) and a bare
-`dossier serve` creating ./dossier.db from the bundled sample.
+`dossier serve` creating ./dossier.db from the bundled sample, and bulk
+loads (indexes left out while an empty database fills, built at the end
+or, after a kill, at the next writable open).
 
 usage: test_cli.py PATH/TO/dossier
 """
@@ -9,6 +11,10 @@ usage: test_cli.py PATH/TO/dossier
 import json
 import os
 import re
+import signal
+import sqlite3
+import subprocess
+import time
 
 from harness import SAMPLE, Server, Tap
 
@@ -343,6 +349,197 @@ def reextract(t):
                                for e in v['entities']] for k, v in d.items()}
         t.eq(strip(ann2), strip(ann), 'the same extractor gives the same '
              'annotations')
+
+
+PEOPLE = ['Joe Biden', 'Vladimir Putin', 'Olaf Scholz', 'Emmanuel Macron',
+          'Jens Stoltenberg']
+PLACES = ['Ukraine', 'Moscow', 'Washington', 'Kyiv', 'Berlin']
+OUTLETS = ['Reuters', 'Daily Mail', 'Military Times', 'Bloomberg']
+
+
+def news(i):
+    """Article @i of a generated run: people, places, a quote, a number
+    that outlets give differently, dates, so that every table fills."""
+    who, other = PEOPLE[i % 5], PEOPLE[(i * 3 + 1) % 5]
+    place, day = PLACES[(i * 7 + 2) % 5], 1 + i % 28
+    return {'id': 'bulk-%d' % i, 'source': OUTLETS[i % 4],
+            'published': '2021-12-%02d' % day,
+            'title': '%s and %s talk about %s' % (who, other, place),
+            'body': '%s spoke with %s about %s on Thursday, officials said. '
+                    '"We will not accept this," %s said in %s on Dec. %d. '
+                    'About %s troops were near the border, according to '
+                    'the ministry (report %d).' % (
+                        who, other, place, who, place, day,
+                        format(100000 + (i % 3) * 20000, ','), i)}
+
+
+def ndjson(docs):
+    return ''.join(json.dumps(d) + '\n' for d in docs)
+
+
+def db_state(path):
+    """A database's named indexes, the indexes listed as not built, every
+    row of its tables but the full-text ones (ingest times left out), and
+    its integrity checks (SQLite's and both full-text indexes')."""
+    con = sqlite3.connect(path)
+    q = lambda sql: [r for r in con.execute(sql)]
+    indexes = sorted(r[0] for r in q(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND "
+        "name NOT LIKE 'sqlite_autoindex%'"))
+    pending = sorted(r[0] for r in q('SELECT name FROM index_builds'))
+    rows = {}
+    for (table,) in q("SELECT name FROM sqlite_master WHERE type = 'table' "
+                      "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE "
+                      "'%fts%'"):
+        cols = ', '.join('"%s"' % c[1] for c in q('PRAGMA table_info(%s)' %
+                                                   table)
+                         if c[1] != 'ingested_at')
+        rows[table] = sorted(repr(r) for r in q('SELECT %s FROM %s' %
+                                                (cols, table)))
+    checks = [q('PRAGMA integrity_check')[0][0]]
+    for fts in ('articles_fts', 'claims_fts'):
+        con.execute("INSERT INTO %s(%s) VALUES ('integrity-check')" %
+                    (fts, fts))
+        checks.append(fts + ' ok')
+    con.close()
+    return indexes, pending, rows, checks
+
+
+def full_indexes(s):
+    """The named indexes of a new database, loaded with nothing."""
+    path, db = os.path.join(s.dir, 'none.jsonl'), os.path.join(s.dir,
+                                                               'ref.db')
+    open(path, 'w').close()
+    s.cli('ingest', '--db', db, path, check=True)
+    return db_state(db)[0]
+
+
+@tap.test
+def bulk_load_indexes(t):
+    """A load into an empty database leaves indexes out and builds them at
+    its end: the same indexes and the same rows as articles loaded into a
+    database that holds one already, where nothing is left out."""
+    docs = [news(i) for i in range(60)]
+    with workdir() as s:
+        want = full_indexes(s)
+        t.ok('mentions_entity' in want and 'claims_group_order' in want,
+             'the schema has the indexes that loads leave out', want)
+        path = write(s.dir, 'run.jsonl', ndjson(docs))
+        p = s.cli('ingest', '--db', s.db, path)
+        t.eq((p.returncode, summary(p)), (0, (60, 0, 0)), 'loaded',
+             p.stderr)
+        t.ok(b'built the 17 indexes and tables' in p.stderr, 'the load '
+             'built what it left out', p.stderr)
+        bulk = db_state(s.db)
+        t.eq((bulk[0], bulk[1]), (want, []), 'every index there, none '
+             'listed as missing')
+        t.eq(bulk[3], ['ok', 'articles_fts ok', 'claims_fts ok'],
+             'integrity checks')
+        one = os.path.join(s.dir, 'one.db')
+        first = write(s.dir, 'first.jsonl', ndjson(docs[:1]))
+        s.cli('ingest', '--db', one, first, check=True)
+        p = s.cli('ingest', '--db', one, path)
+        t.eq(summary(p), (59, 1, 0), 'the rest into a database of one')
+        t.ok(b'built' not in p.stderr, 'a database with articles keeps its '
+             'indexes', p.stderr)
+        step = db_state(one)
+        t.eq((step[0], step[1]), (want, []), 'its indexes')
+        t.ok(all(bulk[2][k] for k in ('mentions', 'claims', 'claim_groups',
+                                      'events', 'entity_cooccur')),
+             'the generated articles fill the tables', 
+             {k: len(v) for k, v in bulk[2].items()})
+        t.eq(bulk[2], step[2], 'the same rows in every table')
+
+
+def killed_load(s, docs):
+    """Stream @docs to `dossier ingest --db DB -`, wait until the first
+    121 are committed, kill -9 the process mid-load; the committed
+    articles' external ids, in id order."""
+    p = subprocess.Popen([tap.binary, 'ingest', '--db', s.db, '-'],
+                         cwd=s.dir, env=s.env, stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    try:
+        # A batch commits at the first article 2 s after it opened.
+        p.stdin.write(ndjson(docs[:120]).encode())
+        p.stdin.flush()
+        time.sleep(2.3)
+        p.stdin.write(ndjson(docs[120:]).encode())
+        p.stdin.flush()
+        deadline, n = time.monotonic() + 60, 0
+        while n < 121 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                con = sqlite3.connect(s.db, timeout=5)
+                n = con.execute("SELECT count(*) FROM articles WHERE "
+                                "external_id LIKE 'bulk-%'").fetchone()[0]
+                con.close()
+            except sqlite3.OperationalError:
+                pass  # created, not migrated yet
+    finally:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        p.stdin.close()
+    con = sqlite3.connect(s.db)
+    ids = [r[0] for r in con.execute("SELECT external_id FROM articles "
+                                     "WHERE external_id LIKE 'bulk-%' "
+                                     "ORDER BY id")]
+    con.close()
+    return ids
+
+
+@tap.test
+def bulk_load_killed(t):
+    """A load killed half way leaves whole articles, the indexes it left
+    out listed: reads work without them, and the next writable open
+    builds them; the database is then the one a load of just the
+    committed articles makes."""
+    docs = [news(i) for i in range(200)]
+    with workdir() as s:
+        want = full_indexes(s)
+        ids = killed_load(s, docs)
+        t.ok(121 <= len(ids) <= 200, 'killed after a commit', len(ids))
+        t.eq(ids, ['bulk-%d' % i for i in range(len(ids))],
+             'the committed articles: the first ones, in order')
+        left, pending, _, _ = db_state(s.db)
+        t.ok(pending and 'mentions_entity' in pending, 'indexes listed as '
+             'not built', pending)
+        t.eq(sorted(set(want) - set(left) | {'claim_sketch'}), pending,
+             'exactly those missing, and the claim sketch')
+        t.eq(db_state(s.db)[2]['claim_sketch'], [], 'the sketch held in '
+             'memory only')
+        with Server(tap.binary, sample=False, db=s.db,
+                    args=['--read-only']) as ro:
+            got = ro.json('/api/v1/entities', {'limit': 3})['items']
+            t.eq(len(got), 3, 'entities listed without their indexes', got)
+            arts = ro.json('/api/v1/entities/%d/articles' % got[0]['id'])
+            t.ok(len(arts['items']) > 0, "an entity's articles found",
+                 arts)
+            t.ok('indexes are missing' in ro.log(), 'the read-only server '
+                 'says what is missing', ro.log()[-400:])
+        empty = write(s.dir, 'none.jsonl', '')
+        p = s.cli('ingest', '--db', s.db, empty)
+        t.eq((p.returncode, summary(p)), (0, (0, 0, 0)), 'a writable open',
+             p.stderr)
+        t.ok(b'building the indexes' in p.stderr, 'builds them', p.stderr)
+        after = db_state(s.db)
+        t.eq((after[0], after[1]), (want, []), 'every index built')
+        t.eq(after[3], ['ok', 'articles_fts ok', 'claims_fts ok'],
+             'integrity checks')
+        clean = os.path.join(s.dir, 'clean.db')
+        path = write(s.dir, 'committed.jsonl', ndjson(docs[:len(ids)]))
+        s.cli('ingest', '--db', clean, path, check=True)
+        t.eq(after[2], db_state(clean)[2], 'the rows of an uninterrupted '
+             'load of the committed articles')
+    # Into a database that holds articles, a load leaves nothing out.
+    with workdir() as s:
+        s.cli('ingest', '--db', s.db, str(SAMPLE), check=True)
+        ids = killed_load(s, docs)
+        t.ok(len(ids) >= 121, 'killed after a commit', len(ids))
+        state = db_state(s.db)
+        t.eq((state[0], state[1]), (full_indexes(s), []), 'no index left '
+             'out, none listed')
+
 
 
 @tap.test

@@ -338,6 +338,7 @@ UNDO = {
        'ALTER TABLE claims DROP COLUMN published;',
     9: 'DROP TRIGGER rewrites_delete; DROP TRIGGER rewrites_update; '
        'ALTER TABLE corpus_state DROP COLUMN rewrites;',
+    10: 'DROP TABLE index_builds;',
 }
 
 

@@ -2455,6 +2455,184 @@ static void test_deadline(void)
     remove_db("heavy.db");
 }
 
+/*
+ * The in-memory claim sketch against a list of its rows: ids added under
+ * 70,000 keys and under a few shared ones (the table grows while a
+ * transaction's ids are logged), savepoints and transactions rolled back
+ * and committed; every probe equals the rows' newest ids, newest first.
+ */
+struct sketch_row {
+    char scope;
+    uint32_t hash;
+    int64_t id;
+};
+
+static size_t model_probe(const struct sketch_row *rows, size_t n, char scope,
+                          uint32_t hash, int64_t *out, size_t max)
+{
+    size_t got = 0;
+
+    for (size_t i = n; i > 0 && got < max; i--)
+        if (rows[i - 1].scope == scope && rows[i - 1].hash == hash)
+            out[got++] = rows[i - 1].id;
+    return got;
+}
+
+static void test_sketch(void)
+{
+    static const char scopes[] = "qsn";
+    struct db_sketch *s = db_sketch_new();
+    size_t cap = 400000, n = 0, committed = 0, mark = 0, bad = 0;
+    struct sketch_row *rows = xmalloc(cap * sizeof(*rows));
+    int64_t id = 0, got[40], want[40];
+    uint32_t seed = 7;
+
+    for (int step = 0; step < 120000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        if (r % 50 == 0) { /* a savepoint: one article's claims */
+            db_sketch_savepoint(s);
+            mark = n;
+        } else if (r % 50 == 1) {
+            db_sketch_rollback_savepoint(s);
+            n = mark;
+        } else if (r % 400 == 2) {
+            db_sketch_rollback(s);
+            n = mark = committed;
+        } else if (r % 100 == 3) {
+            db_sketch_commit(s);
+            committed = mark = n;
+        } else {
+            /* A claim of 1-3 hashes: mostly new keys, some shared ones,
+             * one repeated (kept once, as INSERT OR IGNORE keeps it). */
+            id++;
+            for (unsigned k = 0; k < 1 + r % 3 && n + 2 < cap; k++) {
+                char scope = scopes[(r >> 4) % 3];
+                uint32_t hash = r % 7 == 0 ? (r >> 3) % 5 : seed ^ k;
+                bool seen = false;
+                for (size_t j = n; j > 0 && rows[j - 1].id == id; j--)
+                    seen |= rows[j - 1].scope == scope &&
+                            rows[j - 1].hash == hash;
+                if (!seen)
+                    rows[n++] = (struct sketch_row){scope, hash, id};
+                db_sketch_add(s, scope, hash, id);
+                if (k == 0 && r % 11 == 0)
+                    db_sketch_add(s, scope, hash, id);
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i += 1 + i % 13) {
+        size_t a = db_sketch_probe(s, rows[i].scope, rows[i].hash, got, 32);
+        size_t b = model_probe(rows, n, rows[i].scope, rows[i].hash, want, 32);
+        if (a != b || memcmp(got, want, a * sizeof(*got)) != 0)
+            bad++;
+    }
+    ok(n > 100000, "sketch: %zu rows under many keys", n);
+    is_int(bad, 0, "sketch: every probe = the rows' 32 newest ids");
+    for (uint32_t h = 0; h < 5; h++) {
+        size_t a = db_sketch_probe(s, 'q', h, got, 40);
+        size_t b = model_probe(rows, n, 'q', h, want, 40);
+        ok(a == b && a > 32 && memcmp(got, want, a * sizeof(*got)) == 0,
+           "sketch: shared key %u, %zu ids, newest first", h, a);
+    }
+    is_int(db_sketch_probe(s, 'x', 1, got, 32), 0, "sketch: unknown key");
+    is_int(db_sketch_add(s, 'q', 1, (int64_t)UINT32_MAX + 1), DB_ERROR,
+           "sketch: an id past 32 bits is refused");
+    free(rows);
+    db_sketch_free(s);
+}
+
+/* One integer from @sql on @db (-1 on error). */
+static int64_t sql_int(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int64_t v = -1;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    return v;
+}
+
+/* The claims the sketch of a load in memory holds under quote hash @h. */
+static size_t sketch_ids(struct db *db, uint32_t h, int64_t *ids)
+{
+    return db->sketch ? db_sketch_probe(db->sketch, 'q', h, ids, 8) : 0;
+}
+
+/*
+ * A load into an empty database: the indexes it leaves out and the claim
+ * sketch in memory follow the connection's savepoints, commits and
+ * rollbacks; db_indexes_build fills claim_sketch with the committed
+ * claims and builds every index; a database with articles leaves
+ * nothing out.
+ */
+static void test_load(void)
+{
+    static const uint32_t fp[] = {11, 22, 33};
+    struct db *db = NULL;
+    int64_t ids[8], a, c1 = 0, c2 = 0, c3 = 0;
+    bool deferring = false;
+    int built = -1;
+
+    if (!(db = open_scratch("load.db")))
+        return;
+    int64_t indexes = sql_int(db, "SELECT count(*) FROM sqlite_master "
+                                  "WHERE type = 'index'");
+    ok(db_load_begin(db, &deferring) == DB_OK && deferring && db->sketch,
+       "load: an empty database is loaded in bulk");
+    is_int(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                       "'index'"),
+           indexes - 16, "load: 16 indexes left out");
+    is_int(db_indexes_pending(db), 17, "load: they and the sketch listed");
+
+    struct db_claim_row c = {.kind = "quote", .start = 0, .end = 5,
+                             .fingerprint = fp, .nfingerprint = 3};
+    db_begin(db);
+    a = add_article(db, "l1", "\"We stay,\" she said.");
+    c.article_id = a;
+    db_savepoint(db);
+    db_claim_insert(db, &c, &c1);
+    ok(sketch_ids(db, 22, ids) == 1 && ids[0] == c1,
+       "load: a claim's hashes noted in memory");
+    db_savepoint_rollback(db);
+    is_int(sketch_ids(db, 22, ids), 0, "load: gone with its savepoint");
+    db_savepoint(db);
+    db_claim_insert(db, &c, &c2);
+    db_savepoint_release(db);
+    is_int(db_commit(db), DB_OK, "load: commit");
+    db_begin(db);
+    db_claim_insert(db, &c, &c3);
+    ok(sketch_ids(db, 33, ids) == 2 && ids[0] == c3 && ids[1] == c2,
+       "load: newest first");
+    db_rollback(db);
+    ok(sketch_ids(db, 11, ids) == 1 && ids[0] == c2,
+       "load: a rolled-back transaction takes its claims out");
+    is_int(sql_int(db, "SELECT count(*) FROM claim_sketch"), 0,
+           "load: the table stays empty");
+
+    ok(db_indexes_build(db, &built) == DB_OK && built == 17 && !db->sketch,
+       "load: the 16 indexes and the sketch built");
+    is_int(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                       "'index'"),
+           indexes, "load: every index back");
+    is_int(db_indexes_pending(db), 0, "load: none listed");
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM claim_sketch WHERE "
+                               "claim_id = %lld AND scope = 'q'",
+             (long long)c2);
+    is_int(sql_int(db, sql), 3, "load: the committed claim's sketch rows");
+    is_int(sql_int(db, "SELECT count(*) FROM claim_sketch"), 3,
+           "load: and no others");
+
+    ok(db_load_begin(db, &deferring) == DB_OK && !deferring && !db->sketch &&
+           db_indexes_pending(db) == 0,
+       "load: a database with articles leaves nothing out");
+    db_close(db);
+    remove_db("load.db");
+}
+
 int main(void)
 {
     struct db *db = NULL;
@@ -2493,6 +2671,8 @@ int main(void)
     test_snippet();
     test_rank();
     test_top_memo();
+    test_sketch();
+    test_load();
 
     remove_db("test.db");
     rmdir(tmpdir);

@@ -1,0 +1,236 @@
+/*
+ * db_load.c - bulk loads: while a load fills an empty database, the
+ * indexes only reads use are dropped and the claim sketch is held in
+ * memory; at its end each index is built and the sketch's table filled
+ * once, by sorting (schema 0010: table index_builds lists them until
+ * they are built).
+ */
+#include "db/db_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/alloc.h"
+#include "core/log.h"
+
+/*
+ * Indexes that no statement of an insert-only load reads: listings,
+ * filters and counts by entity, outlet, group, status and date, and the
+ * look-ups of deleting or re-extracting an article, which an empty
+ * database does not have to do. Inserting an article updates each of
+ * them at a place of its own (a random page, at scale); building them
+ * after the load sorts their keys once. Not listed: the indexes the load
+ * reads (entity keys, claim sketch, groups joined, events by date) and
+ * the two of articles that queries name with INDEXED BY.
+ */
+static const char *const deferred[] = {
+    "claim_entities_entity", "claim_groups_sources", "claim_groups_status",
+    "claims_group_order",    "claims_group_values",  "claims_speaker",
+    "entities_articles",     "entities_mentions",    "entities_name",
+    "entity_aliases_norm",   "entity_cooccur_other", "entity_sources_source",
+    "event_entities_entity", "events_first_day",     "mentions_entity",
+    "timexes_event",
+};
+
+#define NDEFERRED (sizeof(deferred) / sizeof(*deferred))
+
+/*
+ * Table claim_sketch, filled from the claims' fingerprints with the rows
+ * db_claim_insert writes (as migration 0003 fills it), in key order. A
+ * load into an empty database holds the sketch in memory (db_sketch.c)
+ * and lists this under the table's name.
+ */
+#define SKETCH_FILL                                                            \
+    "WITH slot(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (-1), "   \
+    "(-2), (-3), (-4)), c AS (SELECT id, substr(kind, 1, 1) AS scope, "        \
+    "fingerprint, length(fingerprint) / 4 AS n, CASE kind WHEN 'number' THEN " \
+    "3 ELSE 8 END AS low FROM claims WHERE fingerprint IS NOT NULL) "          \
+    "INSERT OR IGNORE INTO claim_sketch(scope, hash, claim_id) SELECT "        \
+    "c.scope, substr(c.fingerprint, 4 * (CASE WHEN i >= 0 THEN i ELSE n + i "  \
+    "END) + 1, 4), c.id FROM c, slot WHERE (i >= 0 AND i < low AND i < n) OR " \
+    "(i < 0 AND n + i >= 0) ORDER BY 1, 2, 3"
+
+/* Whether the database has table index_builds (schema 10 and later). */
+static bool has_index_builds(struct db *db)
+{
+    return db->schema >= 10;
+}
+
+int db_indexes_pending(struct db *db)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+
+    if (!has_index_builds(db))
+        return 0;
+    st = db_stmt(db, "SELECT count(*) FROM index_builds");
+    if (!st)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+/* List table claim_sketch as to be filled. */
+static int list_sketch(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO index_builds(name, "
+                                   "sql) VALUES ('claim_sketch', ?)");
+
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, SKETCH_FILL);
+    return db_step_done(db, st);
+}
+
+/* Drop index @name, listing it in index_builds (inside a transaction). */
+static int defer_index(struct db *db, const char *name)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO index_builds(name, sql) "
+                                   "SELECT name, sql FROM sqlite_master "
+                                   "WHERE type = 'index' AND name = ?");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, name);
+    rc = db_step_done(db, st);
+    if (rc != DB_OK || sqlite3_changes(db->conn) == 0)
+        return rc; /* already listed, or not in this schema */
+    char *sql = xasprintf("DROP INDEX %s", name);
+    rc = db_exec(db, sql);
+    free(sql);
+    return rc;
+}
+
+int db_load_begin(struct db *db, bool *deferring)
+{
+    sqlite3_stmt *st;
+    bool empty;
+    int rc;
+
+    *deferring = false;
+    if (!has_index_builds(db))
+        return DB_OK;
+    if ((rc = db_begin(db)) != DB_OK)
+        return rc;
+    st = db_stmt(db, "SELECT NOT EXISTS (SELECT 1 FROM articles)");
+    if (!st) {
+        db_rollback(db);
+        return DB_ERROR;
+    }
+    rc = sqlite3_step(st);
+    empty = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) {
+        db_rollback(db);
+        return db_status_of(db, rc);
+    }
+    rc = DB_OK;
+    for (size_t i = 0; empty && i < NDEFERRED && rc == DB_OK; i++)
+        rc = defer_index(db, deferred[i]);
+    if (empty && rc == DB_OK) {
+        rc = list_sketch(db);
+    }
+    if (rc == DB_OK)
+        rc = db_commit(db);
+    if (rc != DB_OK) {
+        db_rollback(db);
+        return rc;
+    }
+    if (empty && !db->sketch)
+        db->sketch = db_sketch_new();
+    *deferring = empty;
+    return DB_OK;
+}
+
+/* Build the listed index @name from @sql (or fill the table @name) and
+ * unlist it, in one transaction; an index that exists already is only
+ * unlisted. */
+static int build_index(struct db *db, const char *name, const char *sql)
+{
+    sqlite3_stmt *st;
+    bool exists;
+    int rc;
+
+    if ((rc = db_begin(db)) != DB_OK)
+        return rc;
+    st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE "
+                     "type = 'index' AND name = ?)");
+    if (!st) {
+        db_rollback(db);
+        return DB_ERROR;
+    }
+    db_bind_text(st, 1, name);
+    rc = sqlite3_step(st);
+    exists = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    rc = rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+    if (rc == DB_OK && !exists)
+        rc = db_exec(db, sql);
+    if (rc == DB_OK) {
+        st = db_stmt(db, "DELETE FROM index_builds WHERE name = ?");
+        if (!st)
+            rc = DB_ERROR;
+        else {
+            db_bind_text(st, 1, name);
+            rc = db_step_done(db, st);
+        }
+    }
+    if (rc == DB_OK)
+        rc = db_commit(db);
+    if (rc != DB_OK)
+        db_rollback(db);
+    return rc;
+}
+
+int db_indexes_build(struct db *db, int *built)
+{
+    sqlite3_stmt *st;
+    char **names = NULL, **sqls = NULL;
+    size_t n = 0, cap = 0, scap = 0;
+    int rc;
+
+    *built = 0;
+    if (!has_index_builds(db))
+        return DB_OK;
+    /* The load is over: the table takes the sketch from here on, filled
+     * even if another connection did it already (a server opening the
+     * database writable) while this one kept adding to its memory. */
+    if (db->sketch) {
+        db_sketch_free(db->sketch);
+        db->sketch = NULL;
+        if (list_sketch(db) != DB_OK)
+            return DB_ERROR;
+    }
+    st = db_stmt(db, "SELECT name, sql FROM index_builds ORDER BY name");
+    if (!st)
+        return DB_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        names = xgrow(names, sizeof(*names), n + 1, &cap);
+        sqls = xgrow(sqls, sizeof(*sqls), n + 1, &scap);
+        names[n] = xstrdup(db_col_text(st, 0));
+        sqls[n++] = xstrdup(db_col_text(st, 1));
+    }
+    sqlite3_reset(st);
+    rc = rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+    if (rc == DB_OK && n > 0) {
+        /* Sorts of millions of keys spill to temporary files, not to
+         * memory (as in the migrations, db_open). */
+        db_exec(db, "PRAGMA temp_store = DEFAULT");
+        for (size_t i = 0; i < n && rc == DB_OK; i++) {
+            rc = build_index(db, names[i], sqls[i]);
+            if (rc == DB_OK)
+                ++*built;
+        }
+        db_exec(db, "PRAGMA temp_store = MEMORY");
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+        free(sqls[i]);
+    }
+    free(names);
+    free(sqls);
+    return rc;
+}
