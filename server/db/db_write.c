@@ -18,7 +18,7 @@
 #define SOURCE_KEY_OF_2                                                        \
     "(SELECT coalesce(source, '#' || id) FROM articles WHERE id = ?2)"
 
-/* Fixed numbers of bound slots keep each query one cached statement. */
+/* Entities of a clause compared with an event's, at most. */
 #define EVENT_ENTITIES 32
 
 /*
@@ -530,11 +530,13 @@ int db_events_candidates(struct db *db, const char *date,
 
     *out = NULL;
     *n = 0;
-    buf_init(&sql, 1 << 14);
+    /* One slot per entity (one cached statement per count): each slot
+     * is a look-up in each of the 32 events. */
+    buf_init(&sql, 512);
     buf_puts(&sql, "SELECT ev.id, ev.label, (SELECT count(*) FROM "
                    "event_entities ee WHERE ee.event_id = ev.id AND "
                    "ee.entity_id IN (NULL");
-    for (size_t i = 0; i < EVENT_ENTITIES; i++)
+    for (size_t i = 0; i < ne; i++)
         buf_puts(&sql, ",?");
     buf_puts(&sql, ")) FROM events ev WHERE ev.date = ? ORDER BY "
                    "ev.source_count DESC, ev.id LIMIT 32");
@@ -544,7 +546,7 @@ int db_events_candidates(struct db *db, const char *date,
         return DB_ERROR;
     for (size_t i = 0; i < ne; i++)
         sqlite3_bind_int64(st, (int)i + 1, entities[i]);
-    db_bind_text(st, EVENT_ENTITIES + 1, date);
+    db_bind_text(st, (int)ne + 1, date);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         *out = xgrow(*out, sizeof(**out), *n + 1, &cap);
         (*out)[*n].id = sqlite3_column_int64(st, 0);
