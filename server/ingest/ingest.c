@@ -14,7 +14,7 @@
 #include "core/utf8.h"
 #include "db/db_articles.h"
 
-static int extract(struct ingest *in, const struct ingest_article *a,
+int ingest_extract(const struct ingest *in, const struct ingest_article *a,
                    struct ex_result *r)
 {
     struct ex_doc doc = {a->body, strlen(a->body), a->title, a->published};
@@ -100,11 +100,10 @@ int ingest_commit(struct ingest *in, long *lost)
     return rc;
 }
 
-enum ingest_outcome ingest_store(struct ingest *in, struct ingest_article *a,
-                                 int64_t *id, char *err, size_t errlen)
+enum ingest_outcome ingest_check(struct ingest *in, struct ingest_article *a,
+                                 char hash[33], int64_t *id, char *err,
+                                 size_t errlen)
 {
-    struct ex_result r;
-    char hash[33];
     int rc;
 
     if (ingest_article_normalise(a, err, errlen) < 0)
@@ -117,11 +116,23 @@ enum ingest_outcome ingest_store(struct ingest *in, struct ingest_article *a,
         snprintf(err, errlen, "database: %s", db_errmsg(in->db));
         return INGEST_FAILED;
     }
-    /* Extract before taking the write lock. */
-    if (extract(in, a, &r) < 0) {
-        ex_result_release(&r);
-        snprintf(err, errlen, "body is not valid UTF-8");
-        return INGEST_INVALID;
+    return INGEST_CREATED;
+}
+
+enum ingest_outcome
+ingest_store_extracted(struct ingest *in, const struct ingest_article *a,
+                       const char *hash, const struct ex_result *r, int64_t *id,
+                       char *err, size_t errlen)
+{
+    int rc;
+
+    /* Another article of the same batch may have come in meanwhile. */
+    rc = db_articles_duplicate(in->db, a->external_id, hash, id);
+    if (rc == DB_DUPLICATE)
+        return INGEST_DUPLICATE;
+    if (rc != DB_NOT_FOUND) {
+        snprintf(err, errlen, "database: %s", db_errmsg(in->db));
+        return INGEST_FAILED;
     }
     struct db_article_new row = {
         .external_id = a->external_id,
@@ -137,17 +148,37 @@ enum ingest_outcome ingest_store(struct ingest *in, struct ingest_article *a,
     if (rc == DB_OK)
         rc = db_articles_insert(in->db, &row, id);
     if (rc == DB_OK)
-        rc = annotate_store(in->db, *id, a->body, strlen(a->body), &r);
+        rc = annotate_store(in->db, *id, a->body, strlen(a->body), r);
     if (rc == DB_OK)
         rc = db_bump_generation(in->db);
     rc = item_end(in, rc);
-    ex_result_release(&r);
     if (rc == DB_OK)
         return INGEST_CREATED;
     if (rc == DB_DUPLICATE)
         return INGEST_DUPLICATE;
     snprintf(err, errlen, "database: %s", db_errmsg(in->db));
     return INGEST_FAILED;
+}
+
+enum ingest_outcome ingest_store(struct ingest *in, struct ingest_article *a,
+                                 int64_t *id, char *err, size_t errlen)
+{
+    enum ingest_outcome o;
+    struct ex_result r;
+    char hash[33];
+
+    o = ingest_check(in, a, hash, id, err, errlen);
+    if (o != INGEST_CREATED)
+        return o;
+    /* Extract before taking the write lock. */
+    if (ingest_extract(in, a, &r) < 0) {
+        ex_result_release(&r);
+        snprintf(err, errlen, INGEST_NOT_UTF8);
+        return INGEST_INVALID;
+    }
+    o = ingest_store_extracted(in, a, hash, &r, id, err, errlen);
+    ex_result_release(&r);
+    return o;
 }
 
 int ingest_delete(struct ingest *in, int64_t id)
@@ -190,7 +221,7 @@ int ingest_reextract(struct ingest *in, int64_t id)
     rc = db_articles_get(in->db, id, load_article, &l);
     if (rc != DB_OK)
         return rc;
-    if (extract(in, &l.a, &r) < 0) {
+    if (ingest_extract(in, &l.a, &r) < 0) {
         ex_result_release(&r);
         ingest_article_release(&l.a);
         return DB_ERROR;

@@ -16,6 +16,44 @@
 bool ingest_next_line(const char *data, size_t len, size_t *pos, size_t *lineno,
                       const char **line, size_t *n);
 
+/*
+ * ingest_store in three steps, for a caller that extracts on another
+ * thread (readers.c): ingest_check validates and normalises @a, hashes
+ * its body into @hash and looks for a stored duplicate (INGEST_CREATED:
+ * go on); ingest_extract runs the extractors (no database: any thread);
+ * ingest_store_extracted looks for a duplicate again and stores @a with
+ * @r in the open batch, as ingest_store does.
+ */
+enum ingest_outcome ingest_check(struct ingest *in, struct ingest_article *a,
+                                 char hash[33], int64_t *id, char *err,
+                                 size_t errlen);
+int ingest_extract(const struct ingest *in, const struct ingest_article *a,
+                   struct ex_result *r);
+enum ingest_outcome
+ingest_store_extracted(struct ingest *in, const struct ingest_article *a,
+                       const char *hash, const struct ex_result *r, int64_t *id,
+                       char *err, size_t errlen);
+#define INGEST_NOT_UTF8 "body is not valid UTF-8"
+
+/*
+ * The extraction thread of `dossier ingest` (pipeline.c).
+ * ingest_pipe_submit takes @a (its fields: *@a is left empty), checked
+ * with ingest_check into @hash, and extracts it on the pipe's thread;
+ * @store is called on the caller's thread, in submission order, with
+ * each article and its extractors' output (NULL: the body is not valid
+ * UTF-8), from ingest_pipe_submit (for those already extracted) and
+ * ingest_pipe_drain (all). ingest_pipe_free drains, then stops.
+ */
+typedef void (*ingest_pipe_store)(void *ctx, struct ingest_article *a,
+                                  const char *hash, const struct ex_result *r,
+                                  const char *where);
+struct ingest_pipe *ingest_pipe_new(const struct ingest *in,
+                                    ingest_pipe_store store, void *ctx);
+void ingest_pipe_submit(struct ingest_pipe *p, struct ingest_article *a,
+                        const char hash[33], const char *where);
+void ingest_pipe_drain(struct ingest_pipe *p);
+void ingest_pipe_free(struct ingest_pipe *p);
+
 /* Validate and normalise in place; -1 with @err for a bad article. */
 int ingest_article_normalise(struct ingest_article *a, char *err,
                              size_t errlen);

@@ -28,6 +28,7 @@ struct reader {
     ingest_progress progress;
     void *progress_ctx;
     int db_failure; /* a db status that stops everything */
+    struct ingest_pipe *pipe;
 };
 
 static void input_error(struct reader *r, const char *where, const char *what)
@@ -52,20 +53,62 @@ static void commit_batch(struct reader *r)
     }
 }
 
-/* Store one article, count the outcome. */
+/* After each article: commit when due, show progress. */
+static void article_done(struct reader *r)
+{
+    if (ingest_commit_due(r->in))
+        commit_batch(r);
+    if (r->progress)
+        r->progress(r->progress_ctx, r->counts);
+}
+
+/* Store an extracted article (the pipe's callback), count the outcome. */
+static void store_extracted(void *ctx, struct ingest_article *a,
+                            const char *hash, const struct ex_result *x,
+                            const char *where)
+{
+    struct reader *r = ctx;
+    char err[256];
+    int64_t id;
+
+    if (!x) {
+        input_error(r, where, INGEST_NOT_UTF8);
+    } else {
+        switch (
+            ingest_store_extracted(r->in, a, hash, x, &id, err, sizeof(err))) {
+        case INGEST_CREATED:
+            r->counts->created++;
+            break;
+        case INGEST_DUPLICATE:
+            r->counts->duplicates++;
+            break;
+        case INGEST_INVALID:
+            input_error(r, where, err);
+            break;
+        case INGEST_FAILED:
+            input_error(r, where, err);
+            r->db_failure = DB_ERROR;
+            break;
+        }
+    }
+    article_done(r);
+}
+
+/* Check one article and hand it to the extraction thread, or count why
+ * it is not stored. */
 static void store(struct reader *r, struct ingest_article *a, const char *where)
 {
-    char err[256];
+    char err[256], hash[33];
     int64_t id;
 
     if (!a->source && r->defaults->source)
         a->source = xstrdup(r->defaults->source);
     if (!a->published && r->defaults->published)
         a->published = xstrdup(r->defaults->published);
-    switch (ingest_store(r->in, a, &id, err, sizeof(err))) {
+    switch (ingest_check(r->in, a, hash, &id, err, sizeof(err))) {
     case INGEST_CREATED:
-        r->counts->created++;
-        break;
+        ingest_pipe_submit(r->pipe, a, hash, where);
+        return;
     case INGEST_DUPLICATE:
         r->counts->duplicates++;
         break;
@@ -77,10 +120,7 @@ static void store(struct reader *r, struct ingest_article *a, const char *where)
         r->db_failure = DB_ERROR;
         break;
     }
-    if (ingest_commit_due(r->in))
-        commit_batch(r);
-    if (r->progress)
-        r->progress(r->progress_ctx, r->counts);
+    article_done(r);
 }
 
 static void store_json(struct reader *r, const json_t *v, const char *where)
@@ -464,9 +504,10 @@ int ingest_path(struct ingest *in, const char *path,
                 struct ingest_counts *counts, ingest_progress progress,
                 void *progress_ctx)
 {
-    struct reader r = {in, defaults, counts, progress, progress_ctx, 0};
+    struct reader r = {in, defaults, counts, progress, progress_ctx, 0, NULL};
     struct stat sb;
 
+    r.pipe = ingest_pipe_new(in, store_extracted, &r);
     if (strcmp(path, "-") == 0) {
         read_lines(&r, stdin, "-");
     } else if (stat(path, &sb) < 0) {
@@ -484,6 +525,7 @@ int ingest_path(struct ingest *in, const char *path,
         read_file_path(&r, path, &m, true);
         manifest_release(&m);
     }
+    ingest_pipe_free(r.pipe);
     commit_batch(&r);
     return r.db_failure;
 }
@@ -491,15 +533,17 @@ int ingest_path(struct ingest *in, const char *path,
 int ingest_sample(struct ingest *in, struct ingest_counts *counts)
 {
     struct ingest_defaults none = {NULL, NULL};
-    struct reader r = {in, &none, counts, NULL, NULL, 0};
+    struct reader r = {in, &none, counts, NULL, NULL, 0, NULL};
     struct manifest m = {0};
     const struct embed_file *mf = embed_find(embed_sample, "manifest.jsonl");
 
+    r.pipe = ingest_pipe_new(in, store_extracted, &r);
     if (mf)
         manifest_parse(&r, mf->name, (const char *)mf->data, mf->len, &m);
     for (const struct embed_file *f = embed_sample; f->name; f++)
         if (has_ext(f->name, ".txt"))
             read_txt(&r, f->name, (const char *)f->data, f->len, &m);
+    ingest_pipe_free(r.pipe);
     manifest_release(&m);
     commit_batch(&r);
     return r.db_failure;
