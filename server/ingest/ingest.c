@@ -100,16 +100,15 @@ int ingest_commit(struct ingest *in, long *lost)
     return rc;
 }
 
-enum ingest_outcome ingest_check(struct ingest *in, struct ingest_article *a,
-                                 char hash[33], int64_t *id, char *err,
-                                 size_t errlen)
+/* INGEST_DUPLICATE (*@id: the stored one), INGEST_FAILED, or
+ * INGEST_CREATED when no stored article has @a's id or body @hash. */
+static enum ingest_outcome find_duplicate(struct ingest *in,
+                                          const struct ingest_article *a,
+                                          const char *hash, int64_t *id,
+                                          char *err, size_t errlen)
 {
-    int rc;
+    int rc = db_articles_duplicate(in->db, a->external_id, hash, id);
 
-    if (ingest_article_normalise(a, err, errlen) < 0)
-        return INGEST_INVALID;
-    ingest_body_hash(a->body, hash);
-    rc = db_articles_duplicate(in->db, a->external_id, hash, id);
     if (rc == DB_DUPLICATE)
         return INGEST_DUPLICATE;
     if (rc != DB_NOT_FOUND) {
@@ -119,21 +118,27 @@ enum ingest_outcome ingest_check(struct ingest *in, struct ingest_article *a,
     return INGEST_CREATED;
 }
 
+enum ingest_outcome ingest_check(struct ingest *in, struct ingest_article *a,
+                                 char hash[33], int64_t *id, char *err,
+                                 size_t errlen)
+{
+    if (ingest_article_normalise(a, err, errlen) < 0)
+        return INGEST_INVALID;
+    ingest_body_hash(a->body, hash);
+    return find_duplicate(in, a, hash, id, err, errlen);
+}
+
 enum ingest_outcome
 ingest_store_extracted(struct ingest *in, const struct ingest_article *a,
                        const char *hash, const struct ex_result *r, int64_t *id,
                        char *err, size_t errlen)
 {
+    /* Another article of the same batch may have come in meanwhile. */
+    enum ingest_outcome o = find_duplicate(in, a, hash, id, err, errlen);
     int rc;
 
-    /* Another article of the same batch may have come in meanwhile. */
-    rc = db_articles_duplicate(in->db, a->external_id, hash, id);
-    if (rc == DB_DUPLICATE)
-        return INGEST_DUPLICATE;
-    if (rc != DB_NOT_FOUND) {
-        snprintf(err, errlen, "database: %s", db_errmsg(in->db));
-        return INGEST_FAILED;
-    }
+    if (o != INGEST_CREATED)
+        return o;
     struct db_article_new row = {
         .external_id = a->external_id,
         .source = a->source,

@@ -53,9 +53,26 @@ static void commit_batch(struct reader *r)
     }
 }
 
-/* After each article: commit when due, show progress. */
-static void article_done(struct reader *r)
+/* Count what became of an article (@err: why it is not stored), then
+ * commit if due and show progress. */
+static void note_outcome(struct reader *r, enum ingest_outcome o,
+                         const char *where, const char *err)
 {
+    switch (o) {
+    case INGEST_CREATED:
+        r->counts->created++;
+        break;
+    case INGEST_DUPLICATE:
+        r->counts->duplicates++;
+        break;
+    case INGEST_INVALID:
+        input_error(r, where, err);
+        break;
+    case INGEST_FAILED:
+        input_error(r, where, err);
+        r->db_failure = DB_ERROR;
+        break;
+    }
     if (ingest_commit_due(r->in))
         commit_batch(r);
     if (r->progress)
@@ -71,27 +88,12 @@ static void store_extracted(void *ctx, struct ingest_article *a,
     char err[256];
     int64_t id;
 
-    if (!x) {
-        input_error(r, where, INGEST_NOT_UTF8);
-    } else {
-        switch (
-            ingest_store_extracted(r->in, a, hash, x, &id, err, sizeof(err))) {
-        case INGEST_CREATED:
-            r->counts->created++;
-            break;
-        case INGEST_DUPLICATE:
-            r->counts->duplicates++;
-            break;
-        case INGEST_INVALID:
-            input_error(r, where, err);
-            break;
-        case INGEST_FAILED:
-            input_error(r, where, err);
-            r->db_failure = DB_ERROR;
-            break;
-        }
-    }
-    article_done(r);
+    if (!x)
+        note_outcome(r, INGEST_INVALID, where, INGEST_NOT_UTF8);
+    else
+        note_outcome(
+            r, ingest_store_extracted(r->in, a, hash, x, &id, err, sizeof(err)),
+            where, err);
 }
 
 /* Check one article and hand it to the extraction thread, or count why
@@ -105,22 +107,11 @@ static void store(struct reader *r, struct ingest_article *a, const char *where)
         a->source = xstrdup(r->defaults->source);
     if (!a->published && r->defaults->published)
         a->published = xstrdup(r->defaults->published);
-    switch (ingest_check(r->in, a, hash, &id, err, sizeof(err))) {
-    case INGEST_CREATED:
+    enum ingest_outcome o = ingest_check(r->in, a, hash, &id, err, sizeof(err));
+    if (o == INGEST_CREATED)
         ingest_pipe_submit(r->pipe, a, hash, where);
-        return;
-    case INGEST_DUPLICATE:
-        r->counts->duplicates++;
-        break;
-    case INGEST_INVALID:
-        input_error(r, where, err);
-        break;
-    case INGEST_FAILED:
-        input_error(r, where, err);
-        r->db_failure = DB_ERROR;
-        break;
-    }
-    article_done(r);
+    else
+        note_outcome(r, o, where, err);
 }
 
 static void store_json(struct reader *r, const json_t *v, const char *where)
