@@ -25,7 +25,8 @@
  * A claim's sketch in claim_sketch: its lowest hashes (SKETCH_LOW, fewer
  * for a number, whose words only need a real share) and its highest
  * SKETCH_HIGH (a number's entities). Must match
- * schema/0003_claim_sketch.sql, whose trigger deletes these rows.
+ * schema/0003_claim_sketch.sql, whose trigger deletes these rows, and
+ * SKETCH_FILL (db_load.c), which writes them after a bulk load.
  */
 #define SKETCH_LOW        8
 #define SKETCH_LOW_NUMBER 3

@@ -414,9 +414,13 @@ def news(i):
             'body': '%s spoke with %s about %s on Thursday, officials said. '
                     '"We will not accept this," %s said in %s on Dec. %d. '
                     'About %s troops were near the border, according to '
-                    'the ministry (report %d).' % (
+                    'the ministry (report %d). "Talks on security '
+                    'guarantees, missile deployments, military exercises, '
+                    'energy supplies, grain exports, cyber attacks and '
+                    'sanctions will resume in Geneva next month after the '
+                    'winter holidays," a spokesman for %s said.' % (
                         who, other, place, who, place, day,
-                        format(100000 + (i % 3) * 20000, ','), i)}
+                        format(100000 + (i % 3) * 20000, ','), i, other)}
 
 
 def ndjson(docs):
