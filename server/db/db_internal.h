@@ -86,8 +86,10 @@ struct db {
     struct db_doclens doclens;
     struct db_filter_memo filters;
     struct db_top_memo top;
-    /* The claim sketch, held here instead of in table claim_sketch while
-     * a bulk load fills an empty database (db_load.c); else NULL. */
+    /* While a bulk load fills an empty database (db_load.c): the claim
+     * sketch, held here instead of in table claim_sketch; and, as long
+     * as it is not NULL, the entities' outlets (entity_sources) and
+     * co-occurrences are left for the load's end to count. */
     struct db_sketch *sketch;
 };
 

@@ -1,9 +1,9 @@
 /*
  * db_load.c - bulk loads: while a load fills an empty database, the
- * indexes only reads use are dropped and the claim sketch is held in
- * memory; at its end each index is built and the sketch's table filled
- * once, by sorting (schema 0010: table index_builds lists them until
- * they are built).
+ * indexes only reads use are dropped, the claim sketch is held in memory
+ * and the entities' outlets and co-occurrences are not counted; at its
+ * end each index is built and each of those tables computed once, by
+ * sorting (schema 0010: table index_builds lists them until done).
  */
 #include "db/db_internal.h"
 
@@ -35,20 +35,44 @@ static const char *const deferred[] = {
 #define NDEFERRED (sizeof(deferred) / sizeof(*deferred))
 
 /*
- * Table claim_sketch, filled from the claims' fingerprints with the rows
- * db_claim_insert writes (as migration 0003 fills it), in key order. A
- * load into an empty database holds the sketch in memory (db_sketch.c)
- * and lists this under the table's name.
+ * Tables a load leaves to its end, each computed from the rows it
+ * derives from, in key order (the statements run in one transaction).
+ * claim_sketch: from the claims' fingerprints, the rows db_claim_insert
+ * writes (as migration 0003 fills it); during the load it is in memory
+ * (db_sketch.c). entity_cooccur: once per sentence and ordered pair of
+ * distinct entities, as annotate.c counts them. entity_sources: per
+ * entity and outlet, the articles and mentions db_entity_tally counts,
+ * then each entity's number of outlets.
  */
-#define SKETCH_FILL                                                            \
-    "WITH slot(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (-1), "   \
-    "(-2), (-3), (-4)), c AS (SELECT id, substr(kind, 1, 1) AS scope, "        \
-    "fingerprint, length(fingerprint) / 4 AS n, CASE kind WHEN 'number' THEN " \
-    "3 ELSE 8 END AS low FROM claims WHERE fingerprint IS NOT NULL) "          \
-    "INSERT OR IGNORE INTO claim_sketch(scope, hash, claim_id) SELECT "        \
-    "c.scope, substr(c.fingerprint, 4 * (CASE WHEN i >= 0 THEN i ELSE n + i "  \
-    "END) + 1, 4), c.id FROM c, slot WHERE (i >= 0 AND i < low AND i < n) OR " \
-    "(i < 0 AND n + i >= 0) ORDER BY 1, 2, 3"
+static const struct derived {
+    const char *name, *sql;
+} derived[] = {
+    {"claim_sketch",
+     "WITH slot(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (-1), "
+     "(-2), (-3), (-4)), c AS (SELECT id, substr(kind, 1, 1) AS scope, "
+     "fingerprint, length(fingerprint) / 4 AS n, CASE kind WHEN 'number' THEN "
+     "3 ELSE 8 END AS low FROM claims WHERE fingerprint IS NOT NULL) "
+     "INSERT OR IGNORE INTO claim_sketch(scope, hash, claim_id) SELECT "
+     "c.scope, substr(c.fingerprint, 4 * (CASE WHEN i >= 0 THEN i ELSE n + i "
+     "END) + 1, 4), c.id FROM c, slot WHERE (i >= 0 AND i < low AND i < n) OR "
+     "(i < 0 AND n + i >= 0) ORDER BY 1, 2, 3"},
+    {"entity_cooccur",
+     "DELETE FROM entity_cooccur; WITH s AS (SELECT DISTINCT article_id, "
+     "sentence, entity_id FROM mentions) INSERT INTO entity_cooccur("
+     "entity_id, other_id, count) SELECT a.entity_id, b.entity_id, count(*) "
+     "FROM s a JOIN s b ON b.article_id = a.article_id AND b.sentence = "
+     "a.sentence AND b.entity_id != a.entity_id GROUP BY 1, 2 ORDER BY 1, 2"},
+    {"entity_sources",
+     "DELETE FROM entity_sources; INSERT INTO entity_sources(entity_id, "
+     "source_key, source, articles, mentions) SELECT m.entity_id, "
+     "coalesce(a.source, '#' || a.id), a.source, count(DISTINCT "
+     "m.article_id), count(*) FROM mentions m JOIN articles a ON a.id = "
+     "m.article_id GROUP BY 1, 2 ORDER BY 1, 2; UPDATE entities SET "
+     "source_count = (SELECT count(*) FROM entity_sources WHERE entity_id = "
+     "entities.id)"},
+};
+
+#define NDERIVED (sizeof(derived) / sizeof(*derived))
 
 /* Whether the database has table index_builds (schema 10 and later). */
 static bool has_index_builds(struct db *db)
@@ -72,16 +96,19 @@ int db_indexes_pending(struct db *db)
     return n;
 }
 
-/* List table claim_sketch as to be filled. */
-static int list_sketch(struct db *db)
+/* List the derived tables as to be computed. */
+static int list_derived(struct db *db)
 {
     sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO index_builds(name, "
-                                   "sql) VALUES ('claim_sketch', ?)");
+                                   "sql) VALUES (?, ?)");
+    int rc = st ? DB_OK : DB_ERROR;
 
-    if (!st)
-        return DB_ERROR;
-    db_bind_text(st, 1, SKETCH_FILL);
-    return db_step_done(db, st);
+    for (size_t i = 0; i < NDERIVED && rc == DB_OK; i++) {
+        db_bind_text(st, 1, derived[i].name);
+        db_bind_text(st, 2, derived[i].sql);
+        rc = db_step_done(db, st);
+    }
+    return rc;
 }
 
 /* Drop index @name, listing it in index_builds (inside a transaction). */
@@ -130,9 +157,8 @@ int db_load_begin(struct db *db, bool *deferring)
     rc = DB_OK;
     for (size_t i = 0; empty && i < NDEFERRED && rc == DB_OK; i++)
         rc = defer_index(db, deferred[i]);
-    if (empty && rc == DB_OK) {
-        rc = list_sketch(db);
-    }
+    if (empty && rc == DB_OK)
+        rc = list_derived(db);
     if (rc == DB_OK)
         rc = db_commit(db);
     if (rc != DB_OK) {
@@ -195,13 +221,13 @@ int db_indexes_build(struct db *db, int *built)
     *built = 0;
     if (!has_index_builds(db))
         return DB_OK;
-    /* The load is over: the table takes the sketch from here on, filled
+    /* The load is over: the tables take over from here on, computed
      * even if another connection did it already (a server opening the
-     * database writable) while this one kept adding to its memory. */
+     * database writable) while this one went on loading. */
     if (db->sketch) {
         db_sketch_free(db->sketch);
         db->sketch = NULL;
-        if (list_sketch(db) != DB_OK)
+        if (list_derived(db) != DB_OK)
             return DB_ERROR;
     }
     st = db_stmt(db, "SELECT name, sql FROM index_builds ORDER BY name");

@@ -26,7 +26,8 @@
  * for a number, whose words only need a real share) and its highest
  * SKETCH_HIGH (a number's entities). Must match
  * schema/0003_claim_sketch.sql, whose trigger deletes these rows, and
- * SKETCH_FILL (db_load.c), which writes them after a bulk load.
+ * the fill of claim_sketch in db_load.c, which writes them after a bulk
+ * load.
  */
 #define SKETCH_LOW        8
 #define SKETCH_LOW_NUMBER 3
@@ -297,6 +298,9 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
                                 : "UPDATE entities SET source_count = (SELECT "
                                   "count(*) FROM entity_sources WHERE "
                                   "entity_id = ?1) WHERE id = ?1";
+        /* A bulk load counts the outlets at its end (db_load.c). */
+        if (sign > 0 && i > 0 && db->sketch)
+            continue;
         sqlite3_stmt *st = db_stmt(db, sql);
         if (!st)
             return DB_ERROR;
@@ -312,6 +316,8 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
 
 int db_entity_cooccur_add(struct db *db, int64_t a, int64_t b)
 {
+    if (db->sketch)
+        return DB_OK; /* a bulk load counts them at its end (db_load.c) */
     return exec_ids(db,
                     "INSERT INTO entity_cooccur(entity_id, other_id, count) "
                     "VALUES (?1, ?2, 1), (?2, ?1, 1) ON CONFLICT DO UPDATE "
