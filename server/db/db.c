@@ -617,7 +617,7 @@ void db_savepoint_rollback(struct db *db)
         db_exec(db, "ROLLBACK TO item; RELEASE item");
     if (db->sketch && db_in_transaction(db))
         db_sketch_rollback_savepoint(db->sketch);
-    else if (db->sketch)
+    else if (db->sketch) /* the whole transaction went */
         db_sketch_rollback(db->sketch);
 }
 
@@ -663,11 +663,12 @@ int db_pool_init(const char *path, bool read_only, char *err, size_t errlen)
         struct db *db;
         if (db_open(path, DB_OPEN_READONLY, &db, err, errlen) != DB_OK)
             return DB_ERROR;
-        if (db_indexes_pending(db) > 0)
+        int missing = db_indexes_pending(db);
+        if (missing > 0)
             log_warn("%s: %d indexes are missing (a bulk load did not "
                      "finish): queries that need them scan; opening the "
                      "database writable builds them",
-                     path, db_indexes_pending(db));
+                     path, missing);
         db_close(db);
     }
     return DB_OK;

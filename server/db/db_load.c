@@ -6,6 +6,7 @@
  * sorting (schema 0010: table index_builds lists them until done).
  */
 #include "db/db_internal.h"
+#include "db/db_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,18 +83,13 @@ static bool has_index_builds(struct db *db)
 
 int db_indexes_pending(struct db *db)
 {
-    sqlite3_stmt *st;
-    int n = -1;
+    struct db_query dq;
+    int64_t n = 0;
 
     if (!has_index_builds(db))
         return 0;
-    st = db_stmt(db, "SELECT count(*) FROM index_builds");
-    if (!st)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return n;
+    db_query_init(&dq, "SELECT count(*) FROM index_builds");
+    return db_query_int64(db, &dq, &n) == DB_OK ? (int)n : -1;
 }
 
 /* List the derived tables as to be computed. */
@@ -133,8 +129,8 @@ static int defer_index(struct db *db, const char *name)
 
 int db_load_begin(struct db *db, bool *deferring)
 {
-    sqlite3_stmt *st;
-    bool empty;
+    struct db_query dq;
+    int64_t empty = 0;
     int rc;
 
     *deferring = false;
@@ -142,19 +138,11 @@ int db_load_begin(struct db *db, bool *deferring)
         return DB_OK;
     if ((rc = db_begin(db)) != DB_OK)
         return rc;
-    st = db_stmt(db, "SELECT NOT EXISTS (SELECT 1 FROM articles)");
-    if (!st) {
+    db_query_init(&dq, "SELECT NOT EXISTS (SELECT 1 FROM articles)");
+    if ((rc = db_query_int64(db, &dq, &empty)) != DB_OK) {
         db_rollback(db);
-        return DB_ERROR;
+        return rc;
     }
-    rc = sqlite3_step(st);
-    empty = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) {
-        db_rollback(db);
-        return db_status_of(db, rc);
-    }
-    rc = DB_OK;
     for (size_t i = 0; empty && i < NDEFERRED && rc == DB_OK; i++)
         rc = defer_index(db, deferred[i]);
     if (empty && rc == DB_OK)
@@ -167,7 +155,7 @@ int db_load_begin(struct db *db, bool *deferring)
     }
     if (empty && !db->sketch)
         db->sketch = db_sketch_new();
-    *deferring = empty;
+    *deferring = empty != 0;
     return DB_OK;
 }
 
@@ -176,23 +164,18 @@ int db_load_begin(struct db *db, bool *deferring)
  * unlisted. */
 static int build_index(struct db *db, const char *name, const char *sql)
 {
+    struct db_query dq;
     sqlite3_stmt *st;
-    bool exists;
+    int64_t exists = 0;
     int rc;
 
     if ((rc = db_begin(db)) != DB_OK)
         return rc;
-    st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE "
-                     "type = 'index' AND name = ?)");
-    if (!st) {
-        db_rollback(db);
-        return DB_ERROR;
-    }
-    db_bind_text(st, 1, name);
-    rc = sqlite3_step(st);
-    exists = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    rc = rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc);
+    db_query_init(&dq, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE "
+                       "type = 'index' AND name = ");
+    db_query_text(&dq, name);
+    db_query_sql(&dq, ")");
+    rc = db_query_int64(db, &dq, &exists);
     if (rc == DB_OK && !exists)
         rc = db_exec(db, sql);
     if (rc == DB_OK) {
@@ -214,8 +197,10 @@ static int build_index(struct db *db, const char *name, const char *sql)
 int db_indexes_build(struct db *db, int *built)
 {
     sqlite3_stmt *st;
-    char **names = NULL, **sqls = NULL;
-    size_t n = 0, cap = 0, scap = 0;
+    struct listed {
+        char *name, *sql;
+    } *todo = NULL;
+    size_t n = 0, cap = 0;
     int rc;
 
     *built = 0;
@@ -234,10 +219,9 @@ int db_indexes_build(struct db *db, int *built)
     if (!st)
         return DB_ERROR;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        names = xgrow(names, sizeof(*names), n + 1, &cap);
-        sqls = xgrow(sqls, sizeof(*sqls), n + 1, &scap);
-        names[n] = xstrdup(db_col_text(st, 0));
-        sqls[n++] = xstrdup(db_col_text(st, 1));
+        todo = xgrow(todo, sizeof(*todo), n + 1, &cap);
+        todo[n++] = (struct listed){xstrdup(db_col_text(st, 0)),
+                                    xstrdup(db_col_text(st, 1))};
     }
     sqlite3_reset(st);
     rc = rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
@@ -246,17 +230,16 @@ int db_indexes_build(struct db *db, int *built)
          * memory (as in the migrations, db_open). */
         db_exec(db, "PRAGMA temp_store = DEFAULT");
         for (size_t i = 0; i < n && rc == DB_OK; i++) {
-            rc = build_index(db, names[i], sqls[i]);
+            rc = build_index(db, todo[i].name, todo[i].sql);
             if (rc == DB_OK)
                 ++*built;
         }
         db_exec(db, "PRAGMA temp_store = MEMORY");
     }
     for (size_t i = 0; i < n; i++) {
-        free(names[i]);
-        free(sqls[i]);
+        free(todo[i].name);
+        free(todo[i].sql);
     }
-    free(names);
-    free(sqls);
+    free(todo);
     return rc;
 }

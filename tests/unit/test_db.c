@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "db/db_articles.h"
 #include "db/db_internal.h"
+#include "db/db_query.h"
 #include "db/db_read.h"
 #include "db/db_write.h"
 #include "tap.h"
@@ -2545,14 +2546,11 @@ static void test_sketch(void)
 /* One integer from @sql on @db (-1 on error). */
 static int64_t sql_int(struct db *db, const char *sql)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_query dq;
     int64_t v = -1;
 
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    if (st)
-        sqlite3_reset(st);
-    return v;
+    db_query_init(&dq, sql);
+    return db_query_int64(db, &dq, &v) == DB_OK ? v : -1;
 }
 
 /* The claims the sketch of a load in memory holds under quote hash @h. */
