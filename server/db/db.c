@@ -470,6 +470,8 @@ void db_close(struct db *db)
     free(db->filters.set.bits);
     free(db->top.key);
     free(db->top.row);
+    free(db->tally_hits.slot);
+    free(db->tally_hits.hits);
     free(db);
 }
 

@@ -69,6 +69,23 @@ struct db_top_memo {
     } * row;
 };
 
+/* The claims a candidate search met and how often (db_write.c): a table
+ * kept with the connection, whose slots of earlier searches are told
+ * apart by their stamp, so no search clears it. */
+struct db_hit_tally {
+    struct db_hit_slot {
+        int64_t claim_id;
+        uint32_t stamp;
+        uint32_t hit; /* index in hits */
+    } * slot;
+    uint32_t stamp;
+    struct db_hit {
+        int64_t claim_id;
+        uint32_t n;
+    } * hits;
+    size_t nhits;
+};
+
 struct db {
     sqlite3 *conn;
     bool read_only;
@@ -86,6 +103,7 @@ struct db {
     struct db_doclens doclens;
     struct db_filter_memo filters;
     struct db_top_memo top;
+    struct db_hit_tally tally_hits;
     /* While a bulk load fills an empty database (db_load.c): the claim
      * sketch, held here instead of in table claim_sketch; and, as long
      * as it is not NULL, the entities' outlets (entity_sources) and
@@ -101,7 +119,7 @@ struct db {
  * The transaction calls follow the connection's (db.c): what a rolled
  * back savepoint or transaction added is taken out again.
  */
-struct db_sketch *db_sketch_new(void);
+struct db_sketch *db_sketch_new(size_t claims);
 void db_sketch_free(struct db_sketch *s);
 int db_sketch_add(struct db_sketch *s, char scope, uint32_t hash,
                   int64_t claim_id);
@@ -111,6 +129,47 @@ void db_sketch_savepoint(struct db_sketch *s);
 void db_sketch_rollback_savepoint(struct db_sketch *s);
 void db_sketch_rollback(struct db_sketch *s);
 void db_sketch_commit(struct db_sketch *s);
+
+/*
+ * What a candidate search reads of a claim (db_claims_candidates), held
+ * by the sketch in memory for its most recent claims: up to @claims of
+ * db_sketch_new() (rounded up to a power of two; 0: none), a load
+ * DB_SKETCH_CLAIMS.
+ * db_sketch_claim_add copies @c (its id past those added before, or
+ * DB_ERROR); db_sketch_claim: the claim @id, or NULL when not held (too
+ * old, or never added): then the table has it. db_sketch_claim_group:
+ * the group claim @id joined. The texts are NULL where the row's are.
+ */
+#define DB_SKETCH_CLAIMS (1 << 19)
+struct db_sketch_claim {
+    int64_t id; /* 0: a free place */
+    int64_t group_id, article_id, speaker_entity_id;
+    double value;
+    bool has_value;
+    char kind; /* its first letter */
+    size_t nfingerprint;
+    const uint32_t *fingerprint;
+    const char *unit, *speaker_text, *source_key;
+};
+int db_sketch_claim_add(struct db_sketch *s, const struct db_sketch_claim *c);
+const struct db_sketch_claim *db_sketch_claim(const struct db_sketch *s,
+                                              int64_t id);
+void db_sketch_claim_group(struct db_sketch *s, int64_t id, int64_t group_id);
+/* Drop every claim held (the table has them all). */
+void db_sketch_claims_forget(struct db_sketch *s);
+/*
+ * Entity names (db_sketch_name: NULL when not known here) and the outlet
+ * of the last article asked for (db_sketch_outlet: NULL for another),
+ * as the writer last read or wrote them; a rollback forgets them all, as
+ * does db_sketch_names_forget.
+ */
+const char *db_sketch_name(const struct db_sketch *s, int64_t entity_id);
+void db_sketch_name_set(struct db_sketch *s, int64_t entity_id,
+                        const char *name);
+void db_sketch_names_forget(struct db_sketch *s);
+const char *db_sketch_outlet(const struct db_sketch *s, int64_t article_id);
+void db_sketch_outlet_set(struct db_sketch *s, int64_t article_id,
+                          const char *outlet);
 
 /*
  * db_stmt - a prepared statement for @sql from the per-connection cache,

@@ -154,7 +154,7 @@ int db_load_begin(struct db *db, bool *deferring)
         return rc;
     }
     if (empty && !db->sketch)
-        db->sketch = db_sketch_new();
+        db->sketch = db_sketch_new(DB_SKETCH_CLAIMS);
     *deferring = empty != 0;
     return DB_OK;
 }

@@ -8,10 +8,17 @@
  * (claims are rowids of a table that only grows during the load); what
  * the open transaction appended is logged, so that a rolled-back article
  * or batch takes its ids out again, as SQLite takes out its rows.
+ *
+ * It also holds what a candidate search reads of the claims it points
+ * to, for the most recent ones (db_sketch_claim), and the names of the
+ * entities that speak them, so that grouping a claim needs no SQL
+ * lookups. A rollback takes out the claims it took out of the table and
+ * forgets the names (the entities' renames it undid).
  */
 #include "db/db_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/alloc.h"
 
@@ -32,11 +39,28 @@ struct db_sketch {
     uint32_t *log;
     size_t nlog, logcap;
     size_t mark; /* log length at the open savepoint */
+    /* The most recent claims, claim id i at i % claims_cap (a power of
+     * two, up to claims_max): ids up to claims_last, those up to
+     * claims_mark before the open savepoint, claims_committed before
+     * the open transaction. */
+    struct db_sketch_claim *claims;
+    size_t claims_cap, claims_max;
+    int64_t claims_last, claims_mark, claims_committed;
+    /* Entity names by id (NULL: not known here). */
+    char **names;
+    size_t nnames;
+    /* The outlet of one article (0: none). */
+    int64_t outlet_article;
+    char *outlet;
 };
 
-struct db_sketch *db_sketch_new(void)
+struct db_sketch *db_sketch_new(size_t claims)
 {
     struct db_sketch *s = xcalloc(1, sizeof(*s));
+
+    s->claims_max = claims ? 1024 : 0;
+    while (s->claims_max && s->claims_max < claims)
+        s->claims_max *= 2;
 
     s->nslots = 1 << 16;
     s->keys = xcalloc(s->nslots, sizeof(*s->keys));
@@ -54,6 +78,11 @@ void db_sketch_free(struct db_sketch *s)
     free(s->list);
     free(s->lists);
     free(s->log);
+    for (size_t i = 0; i < s->claims_cap; i++)
+        free((void *)s->claims[i].fingerprint);
+    free(s->claims);
+    db_sketch_names_forget(s);
+    free(s->names);
     free(s);
 }
 
@@ -144,23 +173,179 @@ static void undo_to(struct db_sketch *s, size_t to)
         s->lists[s->log[--s->nlog]].n--;
 }
 
+/* Drop the claims after id @last. */
+static void claims_drop_after(struct db_sketch *s, int64_t last)
+{
+    for (; s->claims_last > last; s->claims_last--) {
+        struct db_sketch_claim *c =
+            &s->claims[(size_t)s->claims_last & (s->claims_cap - 1)];
+        if (c->id == s->claims_last) {
+            free((void *)c->fingerprint);
+            *c = (struct db_sketch_claim){0};
+        }
+    }
+}
+
+void db_sketch_claims_forget(struct db_sketch *s)
+{
+    for (size_t i = 0; i < s->claims_cap; i++) {
+        free((void *)s->claims[i].fingerprint);
+        s->claims[i] = (struct db_sketch_claim){0};
+    }
+}
+
 void db_sketch_savepoint(struct db_sketch *s)
 {
     s->mark = s->nlog;
+    s->claims_mark = s->claims_last;
 }
 
 void db_sketch_rollback_savepoint(struct db_sketch *s)
 {
     undo_to(s, s->mark);
+    claims_drop_after(s, s->claims_mark);
+    db_sketch_names_forget(s);
 }
 
 void db_sketch_rollback(struct db_sketch *s)
 {
     undo_to(s, 0);
     s->mark = 0;
+    claims_drop_after(s, s->claims_committed);
+    s->claims_mark = s->claims_last;
+    db_sketch_names_forget(s);
 }
 
 void db_sketch_commit(struct db_sketch *s)
 {
     s->nlog = s->mark = 0;
+    s->claims_mark = s->claims_committed = s->claims_last;
+}
+
+/* Twice the room, each claim moved to its new place. */
+static void claims_grow(struct db_sketch *s)
+{
+    struct db_sketch_claim *old = s->claims;
+    size_t n = s->claims_cap;
+
+    s->claims_cap = n ? n * 2 : 1024;
+    s->claims = xcalloc(s->claims_cap, sizeof(*s->claims));
+    for (size_t i = 0; i < n; i++)
+        if (old[i].id)
+            s->claims[(size_t)old[i].id & (s->claims_cap - 1)] = old[i];
+    free(old);
+}
+
+static size_t text_size(const char *t)
+{
+    return t ? strlen(t) + 1 : 0;
+}
+
+/* Copy @t to *@at (moved past it); NULL stays NULL. */
+static const char *text_copy(char **at, const char *t)
+{
+    char *copy = *at;
+
+    if (!t)
+        return NULL;
+    *at += strlen(t) + 1;
+    return memcpy(copy, t, strlen(t) + 1);
+}
+
+int db_sketch_claim_add(struct db_sketch *s, const struct db_sketch_claim *c)
+{
+    if (c->id <= s->claims_last)
+        return DB_ERROR;
+    if (!s->claims_max)
+        return DB_OK;
+    if (!s->claims_cap)
+        claims_grow(s);
+    struct db_sketch_claim *slot =
+        &s->claims[(size_t)c->id & (s->claims_cap - 1)];
+    if (slot->id && s->claims_cap < s->claims_max) {
+        claims_grow(s);
+        slot = &s->claims[(size_t)c->id & (s->claims_cap - 1)];
+    }
+    /* Full: the oldest claim held gives its place (and is read from
+     * the table from now on). */
+    free((void *)slot->fingerprint);
+    /* One block: the fingerprint, then the texts. */
+    size_t fp = c->nfingerprint * sizeof(*c->fingerprint);
+    char *block = xmalloc(fp + text_size(c->unit) + text_size(c->speaker_text) +
+                          text_size(c->source_key) + 1);
+    char *at = block + fp;
+    *slot = *c;
+    if (fp)
+        memcpy(block, c->fingerprint, fp);
+    slot->fingerprint = (const uint32_t *)block;
+    slot->unit = text_copy(&at, c->unit);
+    slot->speaker_text = text_copy(&at, c->speaker_text);
+    slot->source_key = text_copy(&at, c->source_key);
+    s->claims_last = c->id;
+    return DB_OK;
+}
+
+const struct db_sketch_claim *db_sketch_claim(const struct db_sketch *s,
+                                              int64_t id)
+{
+    const struct db_sketch_claim *c =
+        s->claims_cap ? &s->claims[(size_t)id & (s->claims_cap - 1)] : NULL;
+
+    return c && id > 0 && c->id == id ? c : NULL;
+}
+
+void db_sketch_claim_group(struct db_sketch *s, int64_t id, int64_t group_id)
+{
+    struct db_sketch_claim *c =
+        (struct db_sketch_claim *)db_sketch_claim(s, id);
+
+    if (c)
+        c->group_id = group_id;
+}
+
+const char *db_sketch_name(const struct db_sketch *s, int64_t entity_id)
+{
+    return entity_id > 0 && (size_t)entity_id < s->nnames ? s->names[entity_id]
+                                                          : NULL;
+}
+
+void db_sketch_name_set(struct db_sketch *s, int64_t entity_id,
+                        const char *name)
+{
+    if (entity_id <= 0)
+        return;
+    if ((size_t)entity_id >= s->nnames) {
+        size_t n = s->nnames ? s->nnames : 1024;
+        while (n <= (size_t)entity_id)
+            n *= 2;
+        s->names = xrealloc(s->names, n * sizeof(*s->names));
+        memset(s->names + s->nnames, 0, (n - s->nnames) * sizeof(*s->names));
+        s->nnames = n;
+    }
+    free(s->names[entity_id]);
+    s->names[entity_id] = xstrdup(name);
+}
+
+void db_sketch_names_forget(struct db_sketch *s)
+{
+    for (size_t i = 0; i < s->nnames; i++) {
+        free(s->names[i]);
+        s->names[i] = NULL;
+    }
+    free(s->outlet);
+    s->outlet = NULL;
+    s->outlet_article = 0;
+}
+
+const char *db_sketch_outlet(const struct db_sketch *s, int64_t article_id)
+{
+    return article_id && article_id == s->outlet_article ? s->outlet : NULL;
+}
+
+void db_sketch_outlet_set(struct db_sketch *s, int64_t article_id,
+                          const char *outlet)
+{
+    free(s->outlet);
+    s->outlet = xstrdup(outlet);
+    s->outlet_article = article_id;
 }

@@ -231,6 +231,8 @@ int db_entity_offer_name(struct db *db, int64_t id, const char *name,
     db_bind_text(st, 2, key);
     sqlite3_bind_int64(st, 3, id);
     rc = db_step_done(db, st);
+    if (rc == DB_OK && db->sketch)
+        db_sketch_name_set(db->sketch, id, name);
     if (rc == DB_OK)
         rc = name_as_alias(db, id, name);
     return rc == DB_OK ? db_entity_add_key(db, id, key) : rc;
@@ -352,6 +354,8 @@ int db_entities_prune(struct db *db, const int64_t *ids, size_t n)
          "claims WHERE speaker_entity_id = ?1)"),
     };
 
+    if (db->sketch)
+        db_sketch_names_forget(db->sketch);
     return run_for_each(db, steps, 1, ids, n);
 }
 
@@ -418,6 +422,34 @@ int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)
     return rc;
 }
 
+/* In *@outlet, article @article_id's outlet as counted for sources (a
+ * new string; NULL for no such article). */
+static int outlet_of(struct db *db, int64_t article_id, char **outlet)
+{
+    const char *known =
+        db->sketch ? db_sketch_outlet(db->sketch, article_id) : NULL;
+    sqlite3_stmt *st;
+    int rc;
+
+    *outlet = NULL;
+    if (known) {
+        *outlet = xstrdup(known);
+        return DB_OK;
+    }
+    if (!(st = db_stmt(db, "SELECT coalesce(source, '#' || id) FROM "
+                           "articles WHERE id = ?")))
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, article_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && db_col_text(st, 0)) {
+        *outlet = xstrdup(db_col_text(st, 0));
+        if (db->sketch)
+            db_sketch_outlet_set(db->sketch, article_id, *outlet);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+}
+
 /* Claim @id's rows of claim_sketch, or of the sketch a load keeps in
  * memory instead (db_sketch.c). */
 static int sketch_claim(struct db *db, const struct db_claim_row *c, int64_t id)
@@ -447,6 +479,32 @@ static int sketch_claim(struct db *db, const struct db_claim_row *c, int64_t id)
         sqlite3_bind_int64(st, 3, id);
         rc = db_step_done(db, st);
     }
+    return rc;
+}
+
+/* Hand claim @id, just stored as @c, to the sketch in memory. */
+static int hold_claim(struct db *db, const struct db_claim_row *c, int64_t id)
+{
+    char *outlet;
+    int rc = outlet_of(db, c->article_id, &outlet);
+
+    if (rc != DB_OK)
+        return rc;
+    rc = db_sketch_claim_add(db->sketch,
+                             &(struct db_sketch_claim){
+                                 .id = id,
+                                 .article_id = c->article_id,
+                                 .speaker_entity_id = c->speaker_entity_id,
+                                 .value = c->has_value ? c->value : 0,
+                                 .has_value = c->has_value,
+                                 .kind = c->kind[0],
+                                 .nfingerprint = c->nfingerprint,
+                                 .fingerprint = c->fingerprint,
+                                 .unit = c->unit,
+                                 .speaker_text = c->speaker_text,
+                                 .source_key = outlet,
+                             });
+    free(outlet);
     return rc;
 }
 
@@ -496,6 +554,8 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
     *id = sqlite3_last_insert_rowid(db->conn);
     if ((rc = db_fts_added(db, true, *id)) != DB_OK)
         return rc;
+    if (db->sketch && (rc = hold_claim(db, c, *id)) != DB_OK)
+        return rc;
     return sketch_claim(db, c, *id);
 }
 
@@ -519,6 +579,10 @@ int db_annotations_clear(struct db *db, int64_t article_id)
 
     if (rc != DB_OK)
         return rc;
+    /* Not in a load, which only adds; if it ever did, the sketch would
+     * no longer hold the table's claims. */
+    if (db->sketch)
+        db_sketch_claims_forget(db->sketch);
     return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), &article_id,
                         1);
 }
@@ -691,54 +755,162 @@ int db_events_recount(struct db *db, const int64_t *ids, size_t n)
 
 /* --- claim groups --------------------------------------------------- */
 
-struct sketch_hit {
-    int64_t claim_id;
-    size_t hits;
-};
+/* Hits a search can count: SKETCH_PROBES hashes of SKETCH_PER_HASH_N
+ * claims each, in a table at most half full. */
+#define HIT_SLOTS (2 * SKETCH_PROBES * SKETCH_PER_HASH_N)
 
-static int hit_by_id(const void *a, const void *b)
+/* Start counting the hits of a new search. */
+static void tally_start(struct db_hit_tally *t)
 {
-    const struct sketch_hit *x = a, *y = b;
-
-    return (x->claim_id < y->claim_id) - (x->claim_id > y->claim_id);
+    if (!t->slot) {
+        t->slot = xcalloc(HIT_SLOTS, sizeof(*t->slot));
+        t->hits = xmalloc(HIT_SLOTS / 2 * sizeof(*t->hits));
+    }
+    if (++t->stamp == 0) { /* wrapped: every slot would look current */
+        memset(t->slot, 0, HIT_SLOTS * sizeof(*t->slot));
+        t->stamp = 1;
+    }
+    t->nhits = 0;
 }
 
-/* Most sketch hashes met first, then the most recent claim. */
-static int hit_by_count(const void *a, const void *b)
+/* One more hit of @claim_id; false when the search met more claims
+ * than its bound (not with the bounds above). */
+static bool tally_add(struct db_hit_tally *t, int64_t claim_id)
 {
-    const struct sketch_hit *x = a, *y = b;
+    size_t i = (size_t)(((uint64_t)claim_id * 0x9e3779b97f4a7c15u) >> 32) &
+               (HIT_SLOTS - 1);
 
-    if (x->hits != y->hits)
-        return (x->hits < y->hits) - (x->hits > y->hits);
-    return hit_by_id(a, b);
+    while (t->slot[i].stamp == t->stamp && t->slot[i].claim_id != claim_id)
+        i = (i + 1) & (HIT_SLOTS - 1);
+    if (t->slot[i].stamp == t->stamp) {
+        t->hits[t->slot[i].hit].n++;
+        return true;
+    }
+    if (t->nhits == HIT_SLOTS / 2)
+        return false;
+    t->slot[i] = (struct db_hit_slot){claim_id, t->stamp, (uint32_t)t->nhits};
+    t->hits[t->nhits++] = (struct db_hit){claim_id, 1};
+    return true;
 }
 
-/* Append the claims of hash @hash in the sketch of @kind's claims to
- * @hits, newest first: with @st (the claim_sketch query), or from the
- * sketch in memory. An SQLite result code (SQLITE_DONE when fine). */
+/* Whether @a goes before @b: more hashes met, then the more recent. */
+static bool hit_before(const struct db_hit *a, const struct db_hit *b)
+{
+    return a->n != b->n ? a->n > b->n : a->claim_id > b->claim_id;
+}
+
+static void hit_sift_down(struct db_hit *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t best = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && hit_before(&h[l], &h[best]))
+            best = l;
+        if (r < n && hit_before(&h[r], &h[best]))
+            best = r;
+        if (best == i)
+            return;
+        struct db_hit x = h[i];
+        h[i] = h[best];
+        h[best] = x;
+        i = best;
+    }
+}
+
+/* The counted claims as a heap whose top goes first (hit_before). */
+static void hits_heapify(struct db_hit_tally *t)
+{
+    for (size_t i = t->nhits / 2; i-- > 0;)
+        hit_sift_down(t->hits, t->nhits, i);
+}
+
+/* Take the first of the heap's claims out; false when none is left. */
+static bool hits_pop(struct db_hit_tally *t, int64_t *claim_id)
+{
+    if (!t->nhits)
+        return false;
+    *claim_id = t->hits[0].claim_id;
+    t->hits[0] = t->hits[--t->nhits];
+    hit_sift_down(t->hits, t->nhits, 0);
+    return true;
+}
+
+/* Count the claims of hash @hash in the sketch of @kind's claims, the
+ * most recent SKETCH_PER_HASH_N: with @st (the claim_sketch query), or
+ * from the sketch in memory. In *@got how many; an SQLite result code
+ * (SQLITE_DONE when fine). */
 static int sketch_probe(struct db *db, sqlite3_stmt *st, const char *kind,
-                        uint32_t hash, struct sketch_hit **hits, size_t *n,
-                        size_t *cap)
+                        uint32_t hash, size_t *got)
 {
+    struct db_hit_tally *t = &db->tally_hits;
     int rc;
 
+    *got = 0;
     if (db->sketch) {
         int64_t ids[SKETCH_PER_HASH_N];
-        size_t got =
+        size_t n =
             db_sketch_probe(db->sketch, kind[0], hash, ids, SKETCH_PER_HASH_N);
-        *hits = xgrow(*hits, sizeof(**hits), *n + got, cap);
-        for (size_t i = 0; i < got; i++)
-            (*hits)[(*n)++] = (struct sketch_hit){ids[i], 1};
+        for (size_t i = 0; i < n; i++)
+            if (!tally_add(t, ids[i]))
+                return SQLITE_NOMEM;
+        *got = n;
         return SQLITE_DONE;
     }
     db_bind_text(st, 1, kind);
     sqlite3_bind_blob(st, 2, &hash, sizeof(hash), SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *hits = xgrow(*hits, sizeof(**hits), *n + 1, cap);
-        (*hits)[(*n)++] = (struct sketch_hit){sqlite3_column_int64(st, 0), 1};
+        if (!tally_add(t, sqlite3_column_int64(st, 0))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        ++*got;
     }
     sqlite3_reset(st);
     return rc;
+}
+
+/* In *@name (a new string), the name of entity @id; DB_NOT_FOUND when
+ * there is none. During a load, from the names the sketch knows. */
+static int entity_name(struct db *db, int64_t id, char **name)
+{
+    const char *known = db->sketch ? db_sketch_name(db->sketch, id) : NULL;
+    int rc;
+
+    if (known) {
+        *name = xstrdup(known);
+        return DB_OK;
+    }
+    rc = db_entity_name(db, id, name);
+    if (rc == DB_OK && db->sketch)
+        db_sketch_name_set(db->sketch, id, *name);
+    return rc;
+}
+
+/* Candidate @c from the claim the sketch holds, @held: what the query
+ * of db_claims_candidates() reads for a claim of the table. */
+static int held_candidate(struct db *db, const struct db_sketch_claim *held,
+                          const char *outlet, struct db_claim_candidate *c)
+{
+    size_t bytes = held->nfingerprint * sizeof(*held->fingerprint);
+    int rc = DB_NOT_FOUND;
+
+    *c = (struct db_claim_candidate){
+        .id = held->id,
+        .group_id = held->group_id,
+        .article_id = held->article_id,
+        .unit = held->unit ? xstrdup(held->unit) : NULL,
+        .nfingerprint = held->nfingerprint,
+        .fingerprint = xmalloc(bytes ? bytes : 1),
+        .same_outlet = outlet && strcmp(held->source_key, outlet) == 0,
+        .has_value = held->has_value,
+        .value = held->value,
+    };
+    memcpy(c->fingerprint, held->fingerprint, bytes);
+    if (held->speaker_entity_id &&
+        (rc = entity_name(db, held->speaker_entity_id, &c->speaker)) < 0)
+        return rc;
+    if (rc == DB_NOT_FOUND && held->speaker_text)
+        c->speaker = xstrdup(held->speaker_text);
+    return DB_OK;
 }
 
 int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
@@ -746,8 +918,7 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          struct db_claim_candidate **out, size_t *n,
                          uint32_t **common, size_t *ncommon)
 {
-    struct sketch_hit *hits = NULL;
-    size_t nhits = 0, cap = 0, hcap = 0, ccap = 0;
+    size_t cap = 0, ccap = 0;
     sqlite3_stmt *st;
     int rc = SQLITE_DONE;
 
@@ -774,19 +945,19 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
     if (!st && !db->sketch)
         return DB_ERROR;
     size_t step = nfp > SKETCH_PROBES ? nfp / SKETCH_PROBES + 1 : 1;
+    tally_start(&db->tally_hits);
     for (size_t k = 0; k < nfp; k += step) {
-        size_t before = nhits;
-        rc = sketch_probe(db, st, kind, fp[k], &hits, &nhits, &hcap);
+        size_t got;
+        rc = sketch_probe(db, st, kind, fp[k], &got);
         if (rc != SQLITE_DONE)
             break;
         /* A full posting list: a hash too common to tell claims apart. */
-        if (common && nhits - before == SKETCH_PER_HASH_N) {
+        if (common && got == SKETCH_PER_HASH_N) {
             *common = xgrow(*common, sizeof(**common), *ncommon + 1, &ccap);
             (*common)[(*ncommon)++] = fp[k];
         }
     }
     if (rc != SQLITE_DONE) {
-        free(hits);
         if (common) {
             free(*common);
             *common = NULL;
@@ -794,18 +965,8 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
         }
         return db_status_of(db, rc);
     }
-    /* Count the hits of each claim, best first (qsort wants an array). */
-    if (nhits > 1)
-        qsort(hits, nhits, sizeof(*hits), hit_by_id);
-    size_t distinct = 0;
-    for (size_t i = 0; i < nhits; i++) {
-        if (distinct && hits[distinct - 1].claim_id == hits[i].claim_id)
-            hits[distinct - 1].hits++;
-        else
-            hits[distinct++] = hits[i];
-    }
-    if (distinct > 1)
-        qsort(hits, distinct, sizeof(*hits), hit_by_count);
+    /* The claims met, best first. */
+    hits_heapify(&db->tally_hits);
 
     /* Fetch the best @max that are grouped claims of other articles. */
     st = db_stmt(db, "SELECT c.group_id, c.article_id, coalesce(e.name, "
@@ -813,24 +974,29 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                      "?4, c.value FROM claims c LEFT JOIN entities e ON e.id = "
                      "c.speaker_entity_id WHERE c.id = ?1 AND c.kind = ?2 AND "
                      "c.article_id != ?3 AND c.group_id IS NOT NULL");
-    if (!st) {
-        free(hits);
+    if (!st)
         return DB_ERROR;
-    }
-    sqlite3_stmt *src = db_stmt(db, "SELECT coalesce(source, '#' || id) "
-                                    "FROM articles WHERE id = ?");
     char *outlet = NULL;
-    if (!src) {
-        free(hits);
-        return DB_ERROR;
-    }
-    sqlite3_bind_int64(src, 1, article_id);
-    if (distinct > 0 && sqlite3_step(src) == SQLITE_ROW && db_col_text(src, 0))
-        outlet = xstrdup(db_col_text(src, 0));
-    sqlite3_reset(src);
+    if (db->tally_hits.nhits > 0 &&
+        (rc = outlet_of(db, article_id, &outlet)) != DB_OK)
+        return rc;
     rc = SQLITE_DONE;
-    for (size_t i = 0; i < distinct && *n < max && rc == SQLITE_DONE; i++) {
-        sqlite3_bind_int64(st, 1, hits[i].claim_id);
+    int64_t id;
+    int status = DB_OK;
+    while (*n < max && rc == SQLITE_DONE && status == DB_OK &&
+           hits_pop(&db->tally_hits, &id)) {
+        /* The same as the query, without it. */
+        const struct db_sketch_claim *held =
+            db->sketch ? db_sketch_claim(db->sketch, id) : NULL;
+        if (held) {
+            if (held->kind == kind[0] && held->article_id != article_id &&
+                held->group_id) {
+                *out = xgrow(*out, sizeof(**out), *n + 1, &cap);
+                status = held_candidate(db, held, outlet, &(*out)[(*n)++]);
+            }
+            continue;
+        }
+        sqlite3_bind_int64(st, 1, id);
         db_bind_text(st, 2, kind);
         sqlite3_bind_int64(st, 3, article_id);
         db_bind_text(st, 4, outlet);
@@ -841,7 +1007,7 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
             const char *speaker = db_col_text(st, 2),
                        *unit = db_col_text(st, 3);
             size_t bytes = (size_t)sqlite3_column_bytes(st, 4);
-            c->id = hits[i].claim_id;
+            c->id = id;
             c->group_id = sqlite3_column_int64(st, 0);
             c->article_id = sqlite3_column_int64(st, 1);
             c->speaker = speaker ? xstrdup(speaker) : NULL;
@@ -858,7 +1024,8 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
         sqlite3_reset(st);
     }
     free(outlet);
-    free(hits);
+    if (status != DB_OK)
+        return status;
     return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
@@ -889,6 +1056,8 @@ int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
+    if (db->sketch)
+        db_sketch_claim_group(db->sketch, claim_id, *id);
     return exec_ids(db, "UPDATE claims SET group_id = ?2 WHERE id = ?1",
                     claim_id, *id);
 }
@@ -930,6 +1099,8 @@ int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id)
         if (rc != DB_OK)
             return rc;
     }
+    if (db->sketch)
+        db_sketch_claim_group(db->sketch, claim_id, group_id);
     return DB_OK;
 }
 

@@ -2068,18 +2068,18 @@ static int known_differences(struct db *db, int *compared, int *nulls,
             ++*nulls;
         } else {
             /* No match: no row. Else the bitmap up to the last match. */
-            size_t len = rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(st, 0)
-                                          : 0;
+            size_t len =
+                rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(st, 0) : 0;
             size_t want = 0;
             for (size_t i = 0; i < sizeof(bits); i++)
                 if (bits[i])
                     want = i + 1;
             ++*compared;
-            if ((len != want || (len && memcmp(sqlite3_column_blob(st, 0),
-                                               bits, len))) &&
+            if ((len != want ||
+                 (len && memcmp(sqlite3_column_blob(st, 0), bits, len))) &&
                 differ++ == 0)
-                snprintf(first, size, "%s: a bitmap of %zu bytes, want %zu",
-                         m, len, want);
+                snprintf(first, size, "%s: a bitmap of %zu bytes, want %zu", m,
+                         len, want);
         }
         sqlite3_reset(st);
     }
@@ -2118,9 +2118,8 @@ static void kept_lengths(struct db *db)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT min(rowid) FROM articles_fts "
                                    "WHERE articles_fts MATCH 'troops'");
-    int64_t r = st && sqlite3_step(st) == SQLITE_ROW
-                    ? sqlite3_column_int64(st, 0)
-                    : 0;
+    int64_t r =
+        st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     char first[300] = "";
     int64_t id;
     int rows = 0;
@@ -2339,8 +2338,8 @@ static void test_top_memo(void)
         snprintf(ext, sizeof(ext), "m%d", i);
         snprintf(hash, sizeof(hash), "mh%d", i);
         snprintf(title, sizeof(title), "note %d", i);
-        struct db_article_new a = {ext,  i % 2 ? "B" : "A", title, "2021-12-20",
-                                   NULL, body, hash, 10};
+        struct db_article_new a = {
+            ext, i % 2 ? "B" : "A", title, "2021-12-20", NULL, body, hash, 10};
         db_articles_insert(db, &a, &id);
     }
     db_commit(db);
@@ -2363,7 +2362,7 @@ static void test_top_memo(void)
        "then all of them again, in pages of 50");
 
     /* A short article of the word alone ranks first, once committed. */
-    struct db_article_new best = {"m-best", "A",
+    struct db_article_new best = {"m-best",  "A",
                                   "quokka",  "2021-12-21",
                                   NULL,      "quokka quokka quokka quokka",
                                   "mh-best", 4};
@@ -2482,7 +2481,7 @@ static size_t model_probe(const struct sketch_row *rows, size_t n, char scope,
 static void test_sketch(void)
 {
     static const char scopes[] = "qsn";
-    struct db_sketch *s = db_sketch_new();
+    struct db_sketch *s = db_sketch_new(0);
     size_t cap = 400000, n = 0, committed = 0, mark = 0, bad = 0;
     struct sketch_row *rows = xmalloc(cap * sizeof(*rows));
     int64_t id = 0, got[40], want[40];
@@ -2512,8 +2511,8 @@ static void test_sketch(void)
                 uint32_t hash = r % 7 == 0 ? (r >> 3) % 5 : seed ^ k;
                 bool seen = false;
                 for (size_t j = n; j > 0 && rows[j - 1].id == id; j--)
-                    seen |= rows[j - 1].scope == scope &&
-                            rows[j - 1].hash == hash;
+                    seen |=
+                        rows[j - 1].scope == scope && rows[j - 1].hash == hash;
                 if (!seen)
                     rows[n++] = (struct sketch_row){scope, hash, id};
                 db_sketch_add(s, scope, hash, id);
@@ -2540,6 +2539,117 @@ static void test_sketch(void)
     is_int(db_sketch_add(s, 'q', 1, (int64_t)UINT32_MAX + 1), DB_ERROR,
            "sketch: an id past 32 bits is refused");
     free(rows);
+    db_sketch_free(s);
+}
+
+/*
+ * The claims the sketch holds for candidate searches, against a model:
+ * claims added with the ids SQLite gives (the next after the last kept
+ * row), some grouped, savepoints and transactions rolled back and
+ * committed, more claims than it holds. A claim it holds is the one last
+ * added with its id, whole; it holds the newest ones.
+ */
+struct held_model {
+    int64_t article, group;
+};
+
+static void test_sketch_claims(void)
+{
+    enum { HOLD = 2048, MAXID = 40000 };
+    struct db_sketch *s = db_sketch_new(HOLD);
+    struct held_model *m = xcalloc(MAXID + 2, sizeof(*m));
+    int64_t last = 0, mark = 0, committed = 0, version = 0, top = 0;
+    size_t wrong = 0, held = 0, window = 0;
+    uint32_t seed = 11;
+
+    for (int step = 0; step < 60000 && last < MAXID; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        if (r % 40 == 0) {
+            db_sketch_savepoint(s);
+            mark = last;
+        } else if (r % 40 == 1) {
+            db_sketch_rollback_savepoint(s);
+            last = mark;
+        } else if (r % 300 == 2) {
+            db_sketch_rollback(s);
+            last = mark = committed;
+        } else if (r % 90 == 3) {
+            db_sketch_commit(s);
+            committed = mark = last;
+        } else {
+            uint32_t fp[3] = {(uint32_t)++version, r, 7};
+            char unit[24];
+            snprintf(unit, sizeof(unit), "u%lld", (long long)version);
+            struct db_sketch_claim c = {
+                .id = ++last,
+                .article_id = version,
+                .kind = "nqs"[r % 3],
+                .nfingerprint = 1 + r % 3,
+                .fingerprint = fp,
+                .unit = r % 2 ? unit : NULL,
+                .speaker_text = "a speaker",
+                .source_key = unit,
+            };
+            if (db_sketch_claim_add(s, &c) != DB_OK)
+                wrong++;
+            m[last] = (struct held_model){version, 0};
+            top = last > top ? last : top;
+            if (r % 4 == 0) {
+                db_sketch_claim_group(s, last, 1000 + last);
+                m[last].group = 1000 + last;
+            }
+        }
+    }
+    /* Ids a rollback took back are not held. */
+    db_sketch_savepoint(s);
+    for (int k = 0; k < 5; k++)
+        db_sketch_claim_add(s, &(struct db_sketch_claim){.id = last + 1 + k,
+                                                         .source_key = "x"});
+    db_sketch_rollback_savepoint(s);
+    top = last + 5;
+    for (int64_t id = 1; id <= top + 1; id++) {
+        const struct db_sketch_claim *c = db_sketch_claim(s, id);
+        bool in_window = id <= last && id > last - HOLD;
+        window += in_window;
+        if (!c)
+            continue;
+        held++;
+        char unit[24];
+        snprintf(unit, sizeof(unit), "u%lld", (long long)m[id].article);
+        if (!in_window || c->id != id || c->article_id != m[id].article ||
+            c->group_id != m[id].group ||
+            c->fingerprint[0] != (uint32_t)m[id].article ||
+            strcmp(c->source_key, unit) != 0 ||
+            (c->unit && strcmp(c->unit, unit) != 0) ||
+            strcmp(c->speaker_text, "a speaker") != 0)
+            wrong++;
+    }
+    ok(last > 3 * HOLD, "held claims: %lld claims added", (long long)last);
+    is_int(wrong, 0, "held claims: each as last added, newest only");
+    ok(held > window * 9 / 10 && held <= HOLD,
+       "held claims: %zu of the newest %zu", held, window);
+    ok(db_sketch_claim(s, 0) == NULL && db_sketch_claim(s, -5) == NULL,
+       "held claims: no claim 0");
+    is_int(db_sketch_claim_add(s, &(struct db_sketch_claim){.id = last}),
+           DB_ERROR, "held claims: an id not past the last is refused");
+
+    /* Names: as set, forgotten with a rollback. */
+    db_sketch_name_set(s, 5000, "Vladimir Putin");
+    db_sketch_name_set(s, 5000, "Putin");
+    db_sketch_outlet_set(s, 9, "Reuters");
+    ok(db_sketch_name(s, 5000) &&
+           strcmp(db_sketch_name(s, 5000), "Putin") == 0 &&
+           !db_sketch_name(s, 4999) && !db_sketch_name(s, 1 << 20),
+       "held names: the last one set");
+    ok(db_sketch_outlet(s, 9) && !db_sketch_outlet(s, 8),
+       "held outlet: of its article only");
+    db_sketch_rollback_savepoint(s);
+    ok(!db_sketch_name(s, 5000) && !db_sketch_outlet(s, 9),
+       "held names: forgotten with a rollback");
+    db_sketch_claims_forget(s);
+    ok(!db_sketch_claim(s, last), "held claims: forgotten");
+    free(m);
     db_sketch_free(s);
 }
 
@@ -2586,8 +2696,11 @@ static void test_load(void)
     is_int(db_indexes_pending(db), 19,
            "load: they and three tables to compute listed");
 
-    struct db_claim_row c = {.kind = "quote", .start = 0, .end = 5,
-                             .fingerprint = fp, .nfingerprint = 3};
+    struct db_claim_row c = {.kind = "quote",
+                             .start = 0,
+                             .end = 5,
+                             .fingerprint = fp,
+                             .nfingerprint = 3};
     db_begin(db);
     a = add_article(db, "l1", "\"We stay,\" she said.");
     c.article_id = a;
@@ -2618,8 +2731,9 @@ static void test_load(void)
            indexes, "load: every index back");
     is_int(db_indexes_pending(db), 0, "load: none listed");
     char sql[128];
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM claim_sketch WHERE "
-                               "claim_id = %lld AND scope = 'q'",
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM claim_sketch WHERE "
+             "claim_id = %lld AND scope = 'q'",
              (long long)c2);
     is_int(sql_int(db, sql), 3, "load: the committed claim's sketch rows");
     is_int(sql_int(db, "SELECT count(*) FROM claim_sketch"), 3,
@@ -2630,6 +2744,161 @@ static void test_load(void)
        "load: a database with articles leaves nothing out");
     db_close(db);
     remove_db("load.db");
+}
+
+static bool candidates_equal(const struct db_claim_candidate *a,
+                             const struct db_claim_candidate *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].id != b[i].id || a[i].group_id != b[i].group_id ||
+            a[i].article_id != b[i].article_id ||
+            a[i].same_outlet != b[i].same_outlet ||
+            a[i].has_value != b[i].has_value || a[i].value != b[i].value ||
+            !a[i].speaker != !b[i].speaker ||
+            (a[i].speaker && strcmp(a[i].speaker, b[i].speaker) != 0) ||
+            !a[i].unit != !b[i].unit ||
+            (a[i].unit && strcmp(a[i].unit, b[i].unit) != 0) ||
+            a[i].nfingerprint != b[i].nfingerprint ||
+            memcmp(a[i].fingerprint, b[i].fingerprint,
+                   a[i].nfingerprint * sizeof(uint32_t)) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* The claims of test_held_candidates, in one load: five articles (one
+ * without a source) of nine claims of three kinds each, speakers named
+ * by an entity or as written, values, units, one claim not grouped. */
+static void held_claims_fill(struct db *db, int64_t *arts, int64_t *speaker)
+{
+    static const char *const kinds[] = {"quote", "statement", "number"};
+    static const char *const outlets[] = {"A", "B", "A", NULL, "A"};
+    static const uint32_t fps[][4] = {
+        {5, 6, 7, 8}, {5, 6, 9, 0x80000001u}, {6, 7, 0x80000001u, 0}};
+    int64_t claim = 0, group = 0;
+
+    db_begin(db);
+    db_entity_create(db, "Putin", "PERSON", "putin", speaker);
+    for (size_t i = 0; i < 5; i++) {
+        char hash[8];
+        snprintf(hash, sizeof(hash), "h%zu", i);
+        struct db_article_new a = {NULL, outlets[i], "T",  "2021-12-01",
+                                   NULL, "A body.",  hash, 2};
+        db_articles_insert(db, &a, &arts[i]);
+        for (size_t k = 0; k < 9; k++) {
+            struct db_claim_row c = {
+                .article_id = arts[i],
+                .kind = kinds[k % 3],
+                .end = 5,
+                .speaker_entity_id = k % 2 ? *speaker : 0,
+                .speaker_text = k % 4 == 0 ? "a spokesman" : NULL,
+                .has_value = k % 3 == 2 && k != 5,
+                .value = 100000 + 20000.0 * (double)(i % 2),
+                .unit = k % 3 == 2 ? "troops" : NULL,
+                .fingerprint = fps[k % 3],
+                .nfingerprint = 2 + (i + k) % 3,
+            };
+            db_claim_insert(db, &c, &claim);
+            if (i == 3 && k == 4)
+                continue; /* one claim left out of any group */
+            if (k < 3)
+                db_claim_group_start(db, claim, c.kind, "g", &group);
+            else
+                db_claim_join_group(db, claim, group);
+        }
+    }
+}
+
+/* Step @round of test_held_candidates: a speaker's fuller name, then a
+ * rename and a claim rolled back. */
+static void held_claims_change(struct db *db, int round, int64_t article,
+                               int64_t speaker)
+{
+    static const uint32_t fp[] = {5, 6, 7, 8};
+    int64_t claim, group;
+
+    if (round == 1)
+        db_entity_offer_name(db, speaker, "Vladimir Putin", "vladimir putin");
+    if (round == 2) {
+        db_savepoint(db);
+        db_entity_offer_name(db, speaker, "Vladimir V. Putin",
+                             "vladimir v. putin");
+        struct db_claim_row c = {.article_id = article,
+                                 .kind = "quote",
+                                 .fingerprint = fp,
+                                 .nfingerprint = 4};
+        db_claim_insert(db, &c, &claim);
+        db_claim_group_start(db, claim, "quote", "g", &group);
+        db_savepoint_rollback(db);
+    }
+}
+
+/*
+ * The claims a load holds in memory answer candidate searches as the
+ * table does: two loads of the same claims, one whose sketch holds them
+ * and one whose sketch holds none (so reads the table), asked the same
+ * searches of each kind from two articles, before and after a rename of
+ * the speaker (read before), and after a rename and a claim rolled back.
+ */
+static void test_held_candidates(void)
+{
+    static const char *const kinds[] = {"quote", "statement", "number"};
+    static const uint32_t probe[] = {5, 6, 7, 8, 9, 0x80000001u};
+    struct db *db[2] = {open_scratch("held.db"), open_scratch("table.db")};
+    int64_t arts[2][5], speaker[2];
+    bool deferring;
+    size_t checked = 0, same = 0, outlets_seen = 0, named = 0, found = 0;
+
+    if (!db[0] || !db[1]) {
+        db_close(db[0]);
+        db_close(db[1]);
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        db_load_begin(db[d], &deferring);
+        if (d == 1) {
+            db_sketch_free(db[d]->sketch);
+            db[d]->sketch = db_sketch_new(0);
+        }
+        held_claims_fill(db[d], arts[d], &speaker[d]);
+    }
+    for (int round = 0; round < 3; round++) {
+        for (int d = 0; d < 2; d++)
+            held_claims_change(db[d], round, arts[d][1], speaker[d]);
+        for (size_t k = 0; k < 3; k++) {
+            for (size_t asking = 0; asking < 5; asking += 4) {
+                struct db_claim_candidate *c[2] = {NULL, NULL};
+                size_t n[2] = {0, 0};
+                int rc[2];
+                for (int d = 0; d < 2; d++)
+                    rc[d] = db_claims_candidates(db[d], kinds[k],
+                                                 arts[d][asking], probe, 6, 16,
+                                                 &c[d], &n[d], NULL, NULL);
+                checked++;
+                same += rc[0] == DB_OK && rc[1] == DB_OK && n[0] == n[1] &&
+                        candidates_equal(c[0], c[1], n[0]);
+                found += n[1];
+                for (size_t i = 0; i < n[1]; i++) {
+                    outlets_seen += c[1][i].same_outlet;
+                    named += c[1][i].speaker &&
+                             strstr(c[1][i].speaker, "Vladimir") != NULL;
+                }
+                db_claim_candidates_free(c[0], n[0]);
+                db_claim_candidates_free(c[1], n[1]);
+            }
+        }
+    }
+    is_int(same, checked, "held: candidates as the table gives them");
+    ok(found > 0 && outlets_seen > 0 && named > 0,
+       "held: %zu candidates, of the asking article's outlet and of the "
+       "renamed speaker",
+       found);
+    for (int d = 0; d < 2; d++) {
+        db_rollback(db[d]);
+        db_close(db[d]);
+    }
+    remove_db("held.db");
+    remove_db("table.db");
 }
 
 int main(void)
@@ -2671,6 +2940,8 @@ int main(void)
     test_rank();
     test_top_memo();
     test_sketch();
+    test_sketch_claims();
+    test_held_candidates();
     test_load();
 
     remove_db("test.db");
