@@ -549,8 +549,10 @@ int db_fts_sync(struct db *db)
 
 int db_commit(struct db *db)
 {
-    int rc = db_fts_sync(db);
+    int rc = db->sketch ? db_load_flush(db) : DB_OK;
 
+    if (rc == DB_OK)
+        rc = db_fts_sync(db);
     if (rc == DB_OK)
         rc = db_exec(db, "COMMIT");
     if (rc == DB_OK && db->sketch)

@@ -106,8 +106,9 @@ struct db {
     struct db_hit_tally tally_hits;
     /* While a bulk load fills an empty database (db_load.c): the claim
      * sketch, held here instead of in table claim_sketch; and, as long
-     * as it is not NULL, the entities' outlets (entity_sources) and
-     * co-occurrences are left for the load's end to count. */
+     * as it is not NULL, the entities' counts are written at commits
+     * (db_load_flush) and their outlets (entity_sources) and
+     * co-occurrences left for the load's end to count. */
     struct db_sketch *sketch;
 };
 
@@ -170,6 +171,25 @@ void db_sketch_names_forget(struct db_sketch *s);
 const char *db_sketch_outlet(const struct db_sketch *s, int64_t article_id);
 void db_sketch_outlet_set(struct db_sketch *s, int64_t article_id,
                           const char *outlet);
+/*
+ * The counts of entities in memory, which a load writes to the table at
+ * each commit (db_load_flush) rather than at each article: mentions
+ * (db_sketch_mention notes one), articles (db_sketch_tally notes one,
+ * logged with its article until the commit: db_sketch_tallies), all
+ * taken back by a rollback.
+ */
+struct db_sketch_tally {
+    int64_t entity_id, article_id;
+};
+int db_sketch_mention(struct db_sketch *s, int64_t entity_id);
+int db_sketch_tally(struct db_sketch *s, int64_t entity_id, int64_t article_id);
+int64_t db_sketch_mentions(const struct db_sketch *s, int64_t entity_id);
+int64_t db_sketch_articles(const struct db_sketch *s, int64_t entity_id);
+size_t db_sketch_tallies(const struct db_sketch *s,
+                         const struct db_sketch_tally **log);
+/* Write the counts of the entities tallied since the last commit to
+ * table entities (db_load.c): db_commit() calls it before COMMIT. */
+int db_load_flush(struct db *db);
 
 /*
  * db_stmt - a prepared statement for @sql from the per-connection cache,

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/alloc.h"
 #include "core/log.h"
@@ -157,6 +158,117 @@ int db_load_begin(struct db *db, bool *deferring)
         db->sketch = db_sketch_new(DB_SKETCH_CLAIMS);
     *deferring = empty != 0;
     return DB_OK;
+}
+
+static int by_article(const void *a, const void *b)
+{
+    const struct db_sketch_tally *x = a, *y = b;
+
+    return (x->article_id > y->article_id) - (x->article_id < y->article_id);
+}
+
+static int by_entity(const void *a, const void *b)
+{
+    const struct db_sketch_tally *x = a, *y = b;
+
+    if (x->entity_id != y->entity_id)
+        return (x->entity_id > y->entity_id) - (x->entity_id < y->entity_id);
+    return (x->article_id > y->article_id) - (x->article_id < y->article_id);
+}
+
+/* The earlier of two dates, NULL counting as none (SQL's min()). */
+static const char *earlier(const char *a, const char *b)
+{
+    return !a || (b && strcmp(b, a) < 0) ? b : a;
+}
+
+static const char *later(const char *a, const char *b)
+{
+    return !a || (b && strcmp(b, a) > 0) ? b : a;
+}
+
+/* The published date of article @id among @n sorted @ids (@dates). */
+static const char *date_of(const int64_t *ids, char *const *dates, size_t n,
+                           int64_t id)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id ? dates[lo] : NULL;
+}
+
+int db_load_flush(struct db *db)
+{
+    const struct db_sketch_tally *log;
+    size_t n = db_sketch_tallies(db->sketch, &log), narticles = 0;
+    sqlite3_stmt *st = db_stmt(db, "SELECT published FROM articles WHERE "
+                                   "id = ?");
+    int rc = st ? DB_OK : DB_ERROR;
+
+    if (!n || rc != DB_OK)
+        return rc;
+    /* The dates of the articles tallied, each once (sorted by id). */
+    struct db_sketch_tally *t = xmalloc(n * sizeof(*t));
+    int64_t *ids = xmalloc(n * sizeof(*ids));
+    char **dates = xcalloc(n, sizeof(*dates));
+    memcpy(t, log, n * sizeof(*t));
+    qsort(t, n, sizeof(*t), by_article);
+    for (size_t i = 0; i < n && rc == DB_OK; i++) {
+        if (narticles && ids[narticles - 1] == t[i].article_id)
+            continue;
+        ids[narticles] = t[i].article_id;
+        sqlite3_bind_int64(st, 1, t[i].article_id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && db_col_text(st, 0))
+            dates[narticles] = xstrdup(db_col_text(st, 0));
+        sqlite3_reset(st);
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+                                                   : db_status_of(db, rc);
+        narticles++;
+    }
+    /*
+     * Each entity once: its counts as they stand, its dates moved by
+     * those of its new articles (as db_entity_tally moves them).
+     */
+    qsort(t, n, sizeof(*t), by_entity);
+    st = rc == DB_OK
+             ? db_stmt(db, "UPDATE entities SET mention_count = ?2, "
+                           "article_count = ?3, first_published = CASE WHEN "
+                           "first_published IS NULL OR ?4 < first_published "
+                           "THEN ?4 ELSE first_published END, last_published "
+                           "= CASE WHEN last_published IS NULL OR ?5 > "
+                           "last_published THEN ?5 ELSE last_published END "
+                           "WHERE id = ?1")
+             : NULL;
+    if (rc == DB_OK && !st)
+        rc = DB_ERROR;
+    for (size_t i = 0, j; i < n && rc == DB_OK; i = j) {
+        const char *from = NULL, *to = NULL;
+        int64_t e = t[i].entity_id;
+        for (j = i; j < n && t[j].entity_id == e; j++) {
+            const char *d = date_of(ids, dates, narticles, t[j].article_id);
+            from = earlier(from, d);
+            to = later(to, d);
+        }
+        sqlite3_bind_int64(st, 1, e);
+        sqlite3_bind_int64(st, 2, db_sketch_mentions(db->sketch, e));
+        sqlite3_bind_int64(st, 3, db_sketch_articles(db->sketch, e));
+        db_bind_text(st, 4, from);
+        db_bind_text(st, 5, to);
+        rc = db_step_done(db, st);
+    }
+    for (size_t i = 0; i < narticles; i++)
+        free(dates[i]);
+    free(dates);
+    free(ids);
+    free(t);
+    return rc;
 }
 
 /* Build the listed index @name from @sql (or fill the table @name) and

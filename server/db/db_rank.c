@@ -222,8 +222,8 @@ static void rank_row(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     if (rc == SQLITE_OK) {
         /* The arguments are the row's: read them for each. */
-        q->weight = xgrow(q->weight, sizeof(*q->weight), (size_t)nval,
-                          &q->nweight);
+        q->weight =
+            xgrow(q->weight, sizeof(*q->weight), (size_t)nval, &q->nweight);
         weights_of(q->weight, nval, val);
         rc = row_terms(api, fts, db, q->freq, q->nphrase, q->weight, nval,
                        &length);

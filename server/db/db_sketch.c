@@ -12,8 +12,11 @@
  * It also holds what a candidate search reads of the claims it points
  * to, for the most recent ones (db_sketch_claim), and the names of the
  * entities that speak them, so that grouping a claim needs no SQL
- * lookups. A rollback takes out the claims it took out of the table and
- * forgets the names (the entities' renames it undid).
+ * lookups; and the entities' counts, of which the mentions pick the
+ * entity a shared key means (db_entity_find), written to the table at
+ * each commit (db_load_flush). A rollback takes out the claims,
+ * mentions and tallies it took out of the tables and forgets the names
+ * (the entities' renames it undid).
  */
 #include "db/db_internal.h"
 
@@ -52,6 +55,16 @@ struct db_sketch {
     /* The outlet of one article (0: none). */
     int64_t outlet_article;
     char *outlet;
+    /* Mentions and articles by entity id (the counts of entities), and
+     * what was added since the last commit: the entity of each mention
+     * (mention_mark of them before the savepoint) and each (entity,
+     * article) tallied (tally_mark before the savepoint). */
+    int64_t *mentions, *articles;
+    size_t nentities;
+    int64_t *mention_log;
+    size_t nmention_log, mention_logcap, mention_mark;
+    struct db_sketch_tally *tally_log;
+    size_t ntally_log, tally_logcap, tally_mark;
 };
 
 struct db_sketch *db_sketch_new(size_t claims)
@@ -83,6 +96,10 @@ void db_sketch_free(struct db_sketch *s)
     free(s->claims);
     db_sketch_names_forget(s);
     free(s->names);
+    free(s->mentions);
+    free(s->articles);
+    free(s->mention_log);
+    free(s->tally_log);
     free(s);
 }
 
@@ -194,16 +211,29 @@ void db_sketch_claims_forget(struct db_sketch *s)
     }
 }
 
+/* Take the mentions and tallies logged after positions @mentions and
+ * @tallies out again. */
+static void counts_undo_to(struct db_sketch *s, size_t mentions, size_t tallies)
+{
+    while (s->nmention_log > mentions)
+        s->mentions[s->mention_log[--s->nmention_log]]--;
+    while (s->ntally_log > tallies)
+        s->articles[s->tally_log[--s->ntally_log].entity_id]--;
+}
+
 void db_sketch_savepoint(struct db_sketch *s)
 {
     s->mark = s->nlog;
     s->claims_mark = s->claims_last;
+    s->mention_mark = s->nmention_log;
+    s->tally_mark = s->ntally_log;
 }
 
 void db_sketch_rollback_savepoint(struct db_sketch *s)
 {
     undo_to(s, s->mark);
     claims_drop_after(s, s->claims_mark);
+    counts_undo_to(s, s->mention_mark, s->tally_mark);
     db_sketch_names_forget(s);
 }
 
@@ -213,6 +243,8 @@ void db_sketch_rollback(struct db_sketch *s)
     s->mark = 0;
     claims_drop_after(s, s->claims_committed);
     s->claims_mark = s->claims_last;
+    counts_undo_to(s, 0, 0);
+    s->mention_mark = s->tally_mark = 0;
     db_sketch_names_forget(s);
 }
 
@@ -220,6 +252,8 @@ void db_sketch_commit(struct db_sketch *s)
 {
     s->nlog = s->mark = 0;
     s->claims_mark = s->claims_committed = s->claims_last;
+    s->nmention_log = s->mention_mark = 0;
+    s->ntally_log = s->tally_mark = 0;
 }
 
 /* Twice the room, each claim moved to its new place. */
@@ -348,4 +382,67 @@ void db_sketch_outlet_set(struct db_sketch *s, int64_t article_id,
     free(s->outlet);
     s->outlet = xstrdup(outlet);
     s->outlet_article = article_id;
+}
+
+/* Room for counts of entity @id; false for an id that cannot be one. */
+static bool entity_room(struct db_sketch *s, int64_t id)
+{
+    if (id <= 0)
+        return false;
+    if ((size_t)id >= s->nentities) {
+        size_t n = s->nentities ? s->nentities : 1024, more;
+        while (n <= (size_t)id)
+            n *= 2;
+        more = n - s->nentities;
+        s->mentions = xrealloc(s->mentions, n * sizeof(*s->mentions));
+        s->articles = xrealloc(s->articles, n * sizeof(*s->articles));
+        memset(s->mentions + s->nentities, 0, more * sizeof(*s->mentions));
+        memset(s->articles + s->nentities, 0, more * sizeof(*s->articles));
+        s->nentities = n;
+    }
+    return true;
+}
+
+int db_sketch_mention(struct db_sketch *s, int64_t entity_id)
+{
+    if (!entity_room(s, entity_id))
+        return DB_ERROR;
+    s->mentions[entity_id]++;
+    s->mention_log = xgrow(s->mention_log, sizeof(*s->mention_log),
+                           s->nmention_log + 1, &s->mention_logcap);
+    s->mention_log[s->nmention_log++] = entity_id;
+    return DB_OK;
+}
+
+int db_sketch_tally(struct db_sketch *s, int64_t entity_id, int64_t article_id)
+{
+    if (!entity_room(s, entity_id))
+        return DB_ERROR;
+    s->articles[entity_id]++;
+    s->tally_log = xgrow(s->tally_log, sizeof(*s->tally_log), s->ntally_log + 1,
+                         &s->tally_logcap);
+    s->tally_log[s->ntally_log++] =
+        (struct db_sketch_tally){entity_id, article_id};
+    return DB_OK;
+}
+
+int64_t db_sketch_mentions(const struct db_sketch *s, int64_t entity_id)
+{
+    return entity_id > 0 && (size_t)entity_id < s->nentities
+               ? s->mentions[entity_id]
+               : 0;
+}
+
+int64_t db_sketch_articles(const struct db_sketch *s, int64_t entity_id)
+{
+    return entity_id > 0 && (size_t)entity_id < s->nentities
+               ? s->articles[entity_id]
+               : 0;
+}
+
+size_t db_sketch_tallies(const struct db_sketch *s,
+                         const struct db_sketch_tally **log)
+{
+    *log = s->tally_log;
+    return s->ntally_log;
 }

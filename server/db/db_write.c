@@ -89,14 +89,41 @@ static int run_for_each(struct db *db, const char *const *steps, size_t nsteps,
     return DB_OK;
 }
 
-int db_entity_find(struct db *db, const char *key, int64_t *id)
+/* db_entity_find during a load: the mention counts are in memory. */
+static int entity_find_loading(struct db *db, const char *key, int64_t *id)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT k.entity_id FROM entity_keys k "
-                                   "JOIN entities e ON e.id = k.entity_id "
-                                   "WHERE k.key = ? ORDER BY "
-                                   "e.mention_count DESC, e.id LIMIT 1");
+    sqlite3_stmt *st = db_stmt(db, "SELECT entity_id FROM entity_keys "
+                                   "WHERE key = ? ORDER BY entity_id");
+    int64_t best = -1;
     int rc;
 
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, key);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t e = sqlite3_column_int64(st, 0),
+                n = db_sketch_mentions(db->sketch, e);
+        if (n > best) {
+            best = n;
+            *id = e;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+    return best >= 0 ? DB_OK : DB_NOT_FOUND;
+}
+
+int db_entity_find(struct db *db, const char *key, int64_t *id)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (db->sketch)
+        return entity_find_loading(db, key, id);
+    st = db_stmt(db, "SELECT k.entity_id FROM entity_keys k JOIN entities e "
+                     "ON e.id = k.entity_id WHERE k.key = ? ORDER BY "
+                     "e.mention_count DESC, e.id LIMIT 1");
     if (!st)
         return DB_ERROR;
     db_bind_text(st, 1, key);
@@ -295,14 +322,15 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
     size_t n =
         sign > 0 ? sizeof(add) / sizeof(*add) : sizeof(take) / sizeof(*take);
 
+    /* A bulk load counts in memory (written at its commits) and the
+     * outlets at its end (db_load.c). */
+    if (sign > 0 && db->sketch)
+        return db_sketch_tally(db->sketch, entity_id, article_id);
     for (size_t i = 0; i <= n; i++) {
         const char *sql = i < n ? steps[i]
                                 : "UPDATE entities SET source_count = (SELECT "
                                   "count(*) FROM entity_sources WHERE "
                                   "entity_id = ?1) WHERE id = ?1";
-        /* A bulk load counts the outlets at its end (db_load.c). */
-        if (sign > 0 && i > 0 && db->sketch)
-            continue;
         sqlite3_stmt *st = db_stmt(db, sql);
         if (!st)
             return DB_ERROR;
@@ -398,7 +426,10 @@ int db_mention_insert(struct db *db, const struct db_mention_row *m)
     sqlite3_bind_int64(st, 4, m->end);
     sqlite3_bind_int64(st, 5, m->sentence);
     db_bind_text(st, 6, m->type);
-    return db_step_done(db, st);
+    int rc = db_step_done(db, st);
+    if (rc == DB_OK && db->sketch)
+        rc = db_sketch_mention(db->sketch, m->entity_id);
+    return rc;
 }
 
 int db_timex_insert(struct db *db, const struct db_timex_row *t, int64_t *id)

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "extract/extract.h"
 
@@ -82,5 +83,21 @@ bool timex_is_event(const struct ex_timex *t);
  * either side has no content word. NULL counts as empty.
  */
 double timex_similarity(const char *a, const char *b);
+
+/*
+ * The content-word stems timex_similarity() compares, taken out of a
+ * text once (timex_words) to compare it with many others
+ * (timex_words_similarity(a, b) = timex_similarity() of their texts).
+ */
+#define TIMEX_WORDS_MAX 64
+#define TIMEX_WORD_MAX  24
+struct timex_words {
+    size_t n;
+    uint32_t hash[TIMEX_WORDS_MAX];
+    char word[TIMEX_WORDS_MAX][TIMEX_WORD_MAX];
+};
+void timex_words(const char *s, struct timex_words *out);
+double timex_words_similarity(const struct timex_words *a,
+                              const struct timex_words *b);
 
 #endif

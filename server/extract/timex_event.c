@@ -81,9 +81,6 @@ bool timex_is_event(const struct ex_timex *t)
 
 /* Similarity -------------------------------------------------------------- */
 
-#define SIM_MAX_WORDS 64
-#define SIM_WORD_MAX  24
-
 /* Function words, sorted for bsearch. */
 static const char *const stopwords[] = {
     "about", "after", "against", "all",  "also",  "an",     "and",  "any",
@@ -118,21 +115,36 @@ static size_t stem(char *w, size_t n)
     return n;
 }
 
-/* The distinct content stems of @s into @set; returns how many. */
-static size_t content_stems(const char *s, char set[][SIM_WORD_MAX])
+static uint32_t word_hash(const char *w)
 {
-    size_t n = 0;
+    uint32_t h = 2166136261u;
 
-    while (s && *s && n < SIM_MAX_WORDS) {
-        char w[SIM_WORD_MAX];
+    for (; *w; w++)
+        h = (h ^ (unsigned char)*w) * 16777619u;
+    return h;
+}
+
+/* Whether @w (of hash @h) is one of @ws's words. */
+static bool has_word(const struct timex_words *ws, uint32_t h, const char *w)
+{
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->hash[i] == h && strcmp(ws->word[i], w) == 0)
+            return true;
+    return false;
+}
+
+void timex_words(const char *s, struct timex_words *out)
+{
+    out->n = 0;
+    while (s && *s && out->n < TIMEX_WORDS_MAX) {
+        char w[TIMEX_WORD_MAX];
         const char *key = w;
         size_t len = 0;
-        bool dup = false;
 
         while (*s && !isalpha((unsigned char)*s))
             s++;
         while (isalpha((unsigned char)*s)) {
-            if (len < SIM_WORD_MAX - 1)
+            if (len < TIMEX_WORD_MAX - 1)
                 w[len++] = (char)tolower((unsigned char)*s);
             s++;
         }
@@ -142,26 +154,31 @@ static size_t content_stems(const char *s, char set[][SIM_WORD_MAX])
                     sizeof(*stopwords), cmp_str))
             continue;
         stem(w, len);
-        for (size_t i = 0; i < n && !dup; i++)
-            dup = strcmp(set[i], w) == 0;
-        if (!dup)
-            memcpy(set[n++], w, SIM_WORD_MAX);
+        uint32_t h = word_hash(w);
+        if (!has_word(out, h, w)) {
+            out->hash[out->n] = h;
+            memcpy(out->word[out->n++], w, TIMEX_WORD_MAX);
+        }
     }
-    return n;
+}
+
+double timex_words_similarity(const struct timex_words *a,
+                              const struct timex_words *b)
+{
+    size_t common = 0;
+
+    if (!a->n || !b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        common += has_word(b, a->hash[i], a->word[i]);
+    return (double)common / (double)(a->n < b->n ? a->n : b->n);
 }
 
 double timex_similarity(const char *a, const char *b)
 {
-    char sa[SIM_MAX_WORDS][SIM_WORD_MAX], sb[SIM_MAX_WORDS][SIM_WORD_MAX];
-    size_t na = content_stems(a, sa), nb = content_stems(b, sb), common = 0;
+    struct timex_words wa, wb;
 
-    if (!na || !nb)
-        return 0;
-    for (size_t i = 0; i < na; i++)
-        for (size_t k = 0; k < nb; k++)
-            if (strcmp(sa[i], sb[k]) == 0) {
-                common++;
-                break;
-            }
-    return (double)common / (double)(na < nb ? na : nb);
+    timex_words(a, &wa);
+    timex_words(b, &wb);
+    return timex_words_similarity(&wa, &wb);
 }

@@ -51,6 +51,7 @@ int consolidate_events(struct db *db, int64_t article_id, const uint32_t *cp,
                        const int64_t *entity_ids)
 {
     int64_t *ents = xmalloc((r->nmentions + 1) * sizeof(*ents));
+    struct timex_words clause, label;
     int rc = DB_OK;
 
     for (size_t i = 0; i < r->ntimexes && rc == DB_OK; i++) {
@@ -67,8 +68,11 @@ int consolidate_events(struct db *db, int64_t article_id, const uint32_t *cp,
         double best = 0;
 
         rc = db_events_candidates(db, date, ents, nents, &cands, &ncands);
+        if (ncands > 0)
+            timex_words(t->label, &clause);
         for (size_t c = 0; c < ncands && rc == DB_OK; c++) {
-            double sim = timex_similarity(t->label, cands[c].label);
+            timex_words(cands[c].label, &label);
+            double sim = timex_words_similarity(&clause, &label);
             double score = (double)cands[c].shared_entities + sim;
             if ((cands[c].shared_entities > 0 || sim >= EVENT_SAME_CONTENT) &&
                 score > best) {
@@ -285,8 +289,8 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
                 c->kind == EX_CLAIM_NUMBER
                     ? short_label(body + snt->start, snt->end - snt->start)
                     : short_label(body + c->start, c->end - c->start);
-            rc = db_claim_group_start(db, claim_ids[i], kind, label,
-                                      &groups[i]);
+            rc =
+                db_claim_group_start(db, claim_ids[i], kind, label, &groups[i]);
             free(label);
         } else if (rc == DB_OK) {
             rc = db_claim_join_group(db, claim_ids[i], groups[i]);

@@ -2833,6 +2833,114 @@ static void held_claims_change(struct db *db, int round, int64_t article,
     }
 }
 
+static int64_t find(struct db *db, const char *key)
+{
+    int64_t id = 0;
+
+    return db_entity_find(db, key, &id) == DB_OK ? id : -1;
+}
+
+/* Entity @e's counts and dates as the table has them, written out. */
+static void entity_row(struct db *db, int64_t e, char *out, size_t size)
+{
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT mention_count, article_count, first_published, "
+                    "last_published FROM entities WHERE id = ?");
+
+    snprintf(out, size, "none");
+    sqlite3_bind_int64(st, 1, e);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, size, "%lld %lld %s %s",
+                 (long long)sqlite3_column_int64(st, 0),
+                 (long long)sqlite3_column_int64(st, 1),
+                 db_col_text(st, 2) ? db_col_text(st, 2) : "-",
+                 db_col_text(st, 3) ? db_col_text(st, 3) : "-");
+    sqlite3_reset(st);
+}
+
+/*
+ * During a load, the entity a shared key means is the most mentioned
+ * (then the oldest) by counts kept in memory, which savepoints and
+ * rollbacks take back; each commit writes the counts and dates of the
+ * entities it tallied, as an article-by-article load does.
+ */
+static void test_load_entity_find(void)
+{
+    struct db *db = open_scratch("find.db");
+    int64_t a, b = 0, e1 = 0, e2 = 0;
+    bool deferring;
+    char row[96];
+
+    if (!db)
+        return;
+    db_load_begin(db, &deferring);
+    db_begin(db);
+    a = add_article(db, "k1", "Putin met Putin.");
+    db_entity_create(db, "Vladimir Putin", "PERSON", "vladimir putin", &e1);
+    db_entity_create(db, "Putin Jr", "PERSON", "putin jr", &e2);
+    db_entity_add_key(db, e1, "putin");
+    db_entity_add_key(db, e2, "putin");
+    is_int(find(db, "putin"), e1, "find: a tie, the oldest");
+    mention(db, a, e2, "Putin");
+    is_int(find(db, "putin"), e2, "find: the most mentioned");
+    mention(db, a, e1, "Putin");
+    is_int(find(db, "putin"), e1, "find: a tie again, the oldest");
+    db_entity_tally(db, e1, a, +1);
+    db_entity_tally(db, e2, a, +1);
+    db_savepoint(db);
+    mention(db, a, e2, "Putin");
+    db_entity_tally(db, e2, a, +1);
+    is_int(find(db, "putin"), e2, "find: mentions of a savepoint count");
+    db_savepoint_rollback(db);
+    is_int(find(db, "putin"), e1, "find: and go with it");
+    entity_row(db, e1, row, sizeof(row));
+    is_str(row, "0 0 - -", "counts: not written before the commit");
+    db_commit(db);
+    entity_row(db, e1, row, sizeof(row));
+    is_str(row, "1 1 2021-12-01 2021-12-01", "counts: written at the commit");
+
+    db_begin(db);
+    struct db_article_new later = {NULL, "Test",          "Later", "2021-12-05",
+                                   NULL, "Putin, Putin.", "k2",    2};
+    struct db_article_new between = {NULL, "Test",   "Between", "2021-12-03",
+                                     NULL, "Putin.", "k3",      1};
+    struct db_article_new undated = {NULL, "Test",   "Undated", NULL,
+                                     NULL, "Putin!", "k4",      1};
+    int64_t c = 0, d = 0;
+    db_articles_insert(db, &later, &b);
+    mention(db, b, e2, "Putin");
+    mention(db, b, e2, "Putin,");
+    db_entity_tally(db, e2, b, +1);
+    db_articles_insert(db, &between, &c);
+    mention(db, c, e2, "Putin.");
+    db_entity_tally(db, e2, c, +1);
+    db_articles_insert(db, &undated, &d);
+    mention(db, d, e2, "Putin!");
+    db_entity_tally(db, e2, d, +1);
+    db_commit(db);
+    entity_row(db, e2, row, sizeof(row));
+    is_str(row, "5 4 2021-12-01 2021-12-05",
+           "counts: added to, dates moved by the new articles' (not by an "
+           "undated one)");
+    db_begin(db);
+    static const char *const more[] = {"Putin met", "met Putin",
+                                       "Putin met "
+                                       "Putin",
+                                       "met", "Putin met Putin."};
+    for (size_t i = 0; i < 5; i++)
+        mention(db, a, e1, more[i]);
+    db_entity_tally(db, e1, b, +1);
+    is_int(find(db, "putin"), e1, "find: the most mentioned again");
+    db_rollback(db);
+    is_int(find(db, "putin"), e2, "find: a rolled-back transaction's go");
+    entity_row(db, e1, row, sizeof(row));
+    is_str(row, "1 1 2021-12-01 2021-12-01", "counts: and are not written");
+    is_int(find(db, "vladimir putin"), e1, "find: an own key");
+    is_int(find(db, "nobody"), -1, "find: no entity");
+    db_close(db);
+    remove_db("find.db");
+}
+
 /*
  * The claims a load holds in memory answer candidate searches as the
  * table does: two loads of the same claims, one whose sketch holds them
@@ -2942,6 +3050,7 @@ int main(void)
     test_sketch();
     test_sketch_claims();
     test_held_candidates();
+    test_load_entity_find();
     test_load();
 
     remove_db("test.db");

@@ -265,6 +265,22 @@ static void test_helpers(void)
                                 "Putin demanded guarantees from NATO");
     ok(s > 0.2 && s < 0.5, "partial overlap (%.2f)", s);
     ok(timex_similarity(NULL, "talks") == 0.0, "NULL is empty");
+
+    /* A text's words taken once, compared with others. */
+    struct timex_words a, b;
+    timex_words("Talks, talking and talked in Geneva, Geneva", &a);
+    ok(a.n == 2 && strcmp(a.word[0], "talk") == 0 &&
+           strcmp(a.word[1], "geneva") == 0,
+       "words: stems once each, function words out (%zu)", a.n);
+    timex_words("the Geneva security talk", &b);
+    ok(timex_words_similarity(&a, &b) == 1.0 &&
+           timex_words_similarity(&b, &a) == 1.0,
+       "words: overlap over the smaller set, both ways");
+    timex_words("Putin demanded guarantees from NATO", &b);
+    ok(timex_words_similarity(&a, &b) == 0.0, "words: none shared");
+    timex_words(NULL, &b);
+    ok(b.n == 0 && timex_words_similarity(&a, &b) == 0.0,
+       "words: NULL is empty");
 }
 
 int main(void)
