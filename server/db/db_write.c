@@ -167,15 +167,24 @@ static int name_as_alias(struct db *db, int64_t id, const char *name)
 
 int db_entity_name(struct db *db, int64_t id, char **name)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT name FROM entities WHERE id = ?");
+    /* During a load, from the names the sketch knows. */
+    const char *known = db->sketch ? db_sketch_name(db->sketch, id) : NULL;
+    sqlite3_stmt *st;
     int rc;
 
-    if (!st)
+    if (known) {
+        *name = xstrdup(known);
+        return DB_OK;
+    }
+    if (!(st = db_stmt(db, "SELECT name FROM entities WHERE id = ?")))
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         *name = xstrdup(db_col_text(st, 0));
+        if (db->sketch)
+            db_sketch_name_set(db->sketch, id, *name);
+    }
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return DB_OK;
@@ -198,6 +207,8 @@ int db_entity_create(struct db *db, const char *name, const char *type,
     if (rc != DB_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(db->conn);
+    if (db->sketch)
+        db_sketch_name_set(db->sketch, *id, name);
     rc = name_as_alias(db, *id, name);
     return rc == DB_OK ? db_entity_add_key(db, *id, key) : rc;
 }
@@ -230,22 +241,15 @@ static size_t words(const char *s)
 int db_entity_offer_name(struct db *db, int64_t id, const char *name,
                          const char *key)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT name FROM entities WHERE id = ?");
-    bool fuller = false;
-    int rc;
+    sqlite3_stmt *st;
+    char *cur;
+    int rc = db_entity_name(db, id, &cur);
 
-    if (!st)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *cur = db_col_text(st, 0);
-        size_t wn = words(name), wc = words(cur);
-        fuller = wn > wc || (wn == wc && strlen(name) > strlen(cur));
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? DB_NOT_FOUND : db_status_of(db, rc);
+    if (rc != DB_OK)
+        return rc;
+    size_t wn = words(name), wc = words(cur);
+    bool fuller = wn > wc || (wn == wc && strlen(name) > strlen(cur));
+    free(cur);
     if (!fuller)
         return DB_OK;
     /* Another entity may hold @key already: then keep our own key. */
@@ -899,23 +903,6 @@ static int sketch_probe(struct db *db, sqlite3_stmt *st, const char *kind,
     return rc;
 }
 
-/* In *@name (a new string), the name of entity @id; DB_NOT_FOUND when
- * there is none. During a load, from the names the sketch knows. */
-static int entity_name(struct db *db, int64_t id, char **name)
-{
-    const char *known = db->sketch ? db_sketch_name(db->sketch, id) : NULL;
-    int rc;
-
-    if (known) {
-        *name = xstrdup(known);
-        return DB_OK;
-    }
-    rc = db_entity_name(db, id, name);
-    if (rc == DB_OK && db->sketch)
-        db_sketch_name_set(db->sketch, id, *name);
-    return rc;
-}
-
 /* Candidate @c from the claim the sketch holds, @held: what the query
  * of db_claims_candidates() reads for a claim of the table. */
 static int held_candidate(struct db *db, const struct db_sketch_claim *held,
@@ -937,7 +924,7 @@ static int held_candidate(struct db *db, const struct db_sketch_claim *held,
     };
     memcpy(c->fingerprint, held->fingerprint, bytes);
     if (held->speaker_entity_id &&
-        (rc = entity_name(db, held->speaker_entity_id, &c->speaker)) < 0)
+        (rc = db_entity_name(db, held->speaker_entity_id, &c->speaker)) < 0)
         return rc;
     if (rc == DB_NOT_FOUND && held->speaker_text)
         c->speaker = xstrdup(held->speaker_text);
