@@ -57,6 +57,16 @@ void *xgrow(void *p, size_t size, size_t need, size_t *cap)
     return xrealloc(p, c * size);
 }
 
+void *xgrow_zeroed(void *p, size_t size, size_t need, size_t *cap)
+{
+    size_t old = *cap;
+
+    p = xgrow(p, size, need, cap);
+    if (*cap > old)
+        memset((char *)p + old * size, 0, (*cap - old) * size);
+    return p;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
     char *p = xmalloc(n + 1);

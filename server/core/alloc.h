@@ -14,6 +14,8 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 /* Grow an array of @size-byte items to hold at least @need; updates *@cap. */
 void *xgrow(void *p, size_t size, size_t need, size_t *cap);
+/* The same, the items it adds zeroed (an array indexed by id). */
+void *xgrow_zeroed(void *p, size_t size, size_t need, size_t *cap);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string. */

@@ -520,8 +520,8 @@ static void walk_ids(struct db_query *dq, const struct db_article_query *q,
  * walk_ids(), their ranks in the second pass.
  */
 static void search_page(struct db_query *dq, const struct db_article_query *q,
-                        const struct db_idset *walk, const struct db_idset *ids,
-                        char until_next[11])
+                        const struct db_idset *walk,
+                        const struct db_idset *ids, char until_next[11])
 {
     bool by_id = q->sort == DB_SORT_ID;
 
@@ -604,8 +604,8 @@ static void ranked_add(struct ranked *r, int64_t rid, double s)
 /* The query and filters of @q written out: the key of its ranking. */
 static char *top_key(const struct db_article_query *q)
 {
-    char *filters = filter_key(q),
-         *key = xasprintf("%s\n%s", q->match, filters);
+    char *filters = filter_key(q), *key = xasprintf("%s\n%s", q->match,
+                                                    filters);
 
     free(filters);
     return key;
@@ -614,8 +614,8 @@ static char *top_key(const struct db_article_query *q)
 /* Run dossier_top() for @q, its best @k into @m; *@ranked false if it
  * does not apply. */
 static int top_rank(struct db *db, const struct db_article_query *q,
-                    const struct db_idset *ids, size_t k, struct db_top_memo *m,
-                    bool *ranked)
+                    const struct db_idset *ids, size_t k,
+                    struct db_top_memo *m, bool *ranked)
 {
     sqlite3_stmt *st;
     int rc;
@@ -719,8 +719,7 @@ static int ranked_top(struct db *db, const struct db_article_query *q,
  * the matches that reach the sorter.
  */
 static int ranked_sql(struct db *db, const struct db_article_query *q,
-                      const struct db_idset *ids, int64_t offset,
-                      struct ranked *r)
+                      const struct db_idset *ids, int64_t offset, struct ranked *r)
 {
     struct db_query dq;
     sqlite3_stmt *st;

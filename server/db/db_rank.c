@@ -153,14 +153,7 @@ static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts,
     if (rc != SQLITE_OK || rowid <= 0 || rowid >= DOCLEN_MAX_ROWID ||
         *length < 0)
         return rc;
-    if ((size_t)rowid >= d->n) {
-        size_t n = d->n ? d->n : 1024;
-        while (n <= (size_t)rowid)
-            n *= 2;
-        d->len = xrealloc(d->len, n * sizeof(*d->len));
-        memset(d->len + d->n, 0, (n - d->n) * sizeof(*d->len));
-        d->n = n;
-    }
+    d->len = xgrow_zeroed(d->len, sizeof(*d->len), (size_t)rowid + 1, &d->n);
     d->len[rowid] = (uint32_t)*length + 1; /* 0: not read */
     return SQLITE_OK;
 }
@@ -222,8 +215,8 @@ static void rank_row(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     if (rc == SQLITE_OK) {
         /* The arguments are the row's: read them for each. */
-        q->weight =
-            xgrow(q->weight, sizeof(*q->weight), (size_t)nval, &q->nweight);
+        q->weight = xgrow(q->weight, sizeof(*q->weight), (size_t)nval,
+                          &q->nweight);
         weights_of(q->weight, nval, val);
         rc = row_terms(api, fts, db, q->freq, q->nphrase, q->weight, nval,
                        &length);

@@ -59,8 +59,10 @@ struct db_sketch {
      * what was added since the last commit: the entity of each mention
      * (mention_mark of them before the savepoint) and each (entity,
      * article) tallied (tally_mark before the savepoint). */
-    int64_t *mentions, *articles;
-    size_t nentities;
+    struct entity_counts {
+        int64_t mentions, articles;
+    } * counts;
+    size_t ncounts;
     int64_t *mention_log;
     size_t nmention_log, mention_logcap, mention_mark;
     struct db_sketch_tally *tally_log;
@@ -96,8 +98,7 @@ void db_sketch_free(struct db_sketch *s)
     free(s->claims);
     db_sketch_names_forget(s);
     free(s->names);
-    free(s->mentions);
-    free(s->articles);
+    free(s->counts);
     free(s->mention_log);
     free(s->tally_log);
     free(s);
@@ -216,9 +217,9 @@ void db_sketch_claims_forget(struct db_sketch *s)
 static void counts_undo_to(struct db_sketch *s, size_t mentions, size_t tallies)
 {
     while (s->nmention_log > mentions)
-        s->mentions[s->mention_log[--s->nmention_log]]--;
+        s->counts[s->mention_log[--s->nmention_log]].mentions--;
     while (s->ntally_log > tallies)
-        s->articles[s->tally_log[--s->ntally_log].entity_id]--;
+        s->counts[s->tally_log[--s->ntally_log].entity_id].articles--;
 }
 
 void db_sketch_savepoint(struct db_sketch *s)
@@ -348,14 +349,8 @@ void db_sketch_name_set(struct db_sketch *s, int64_t entity_id,
 {
     if (entity_id <= 0)
         return;
-    if ((size_t)entity_id >= s->nnames) {
-        size_t n = s->nnames ? s->nnames : 1024;
-        while (n <= (size_t)entity_id)
-            n *= 2;
-        s->names = xrealloc(s->names, n * sizeof(*s->names));
-        memset(s->names + s->nnames, 0, (n - s->nnames) * sizeof(*s->names));
-        s->nnames = n;
-    }
+    s->names = xgrow_zeroed(s->names, sizeof(*s->names), (size_t)entity_id + 1,
+                            &s->nnames);
     free(s->names[entity_id]);
     s->names[entity_id] = xstrdup(name);
 }
@@ -389,17 +384,8 @@ static bool entity_room(struct db_sketch *s, int64_t id)
 {
     if (id <= 0)
         return false;
-    if ((size_t)id >= s->nentities) {
-        size_t n = s->nentities ? s->nentities : 1024, more;
-        while (n <= (size_t)id)
-            n *= 2;
-        more = n - s->nentities;
-        s->mentions = xrealloc(s->mentions, n * sizeof(*s->mentions));
-        s->articles = xrealloc(s->articles, n * sizeof(*s->articles));
-        memset(s->mentions + s->nentities, 0, more * sizeof(*s->mentions));
-        memset(s->articles + s->nentities, 0, more * sizeof(*s->articles));
-        s->nentities = n;
-    }
+    s->counts = xgrow_zeroed(s->counts, sizeof(*s->counts), (size_t)id + 1,
+                             &s->ncounts);
     return true;
 }
 
@@ -407,7 +393,7 @@ int db_sketch_mention(struct db_sketch *s, int64_t entity_id)
 {
     if (!entity_room(s, entity_id))
         return DB_ERROR;
-    s->mentions[entity_id]++;
+    s->counts[entity_id].mentions++;
     s->mention_log = xgrow(s->mention_log, sizeof(*s->mention_log),
                            s->nmention_log + 1, &s->mention_logcap);
     s->mention_log[s->nmention_log++] = entity_id;
@@ -418,7 +404,7 @@ int db_sketch_tally(struct db_sketch *s, int64_t entity_id, int64_t article_id)
 {
     if (!entity_room(s, entity_id))
         return DB_ERROR;
-    s->articles[entity_id]++;
+    s->counts[entity_id].articles++;
     s->tally_log = xgrow(s->tally_log, sizeof(*s->tally_log), s->ntally_log + 1,
                          &s->tally_logcap);
     s->tally_log[s->ntally_log++] =
@@ -428,15 +414,15 @@ int db_sketch_tally(struct db_sketch *s, int64_t entity_id, int64_t article_id)
 
 int64_t db_sketch_mentions(const struct db_sketch *s, int64_t entity_id)
 {
-    return entity_id > 0 && (size_t)entity_id < s->nentities
-               ? s->mentions[entity_id]
+    return entity_id > 0 && (size_t)entity_id < s->ncounts
+               ? s->counts[entity_id].mentions
                : 0;
 }
 
 int64_t db_sketch_articles(const struct db_sketch *s, int64_t entity_id)
 {
-    return entity_id > 0 && (size_t)entity_id < s->nentities
-               ? s->articles[entity_id]
+    return entity_id > 0 && (size_t)entity_id < s->ncounts
+               ? s->counts[entity_id].articles
                : 0;
 }
 

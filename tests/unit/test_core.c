@@ -311,6 +311,15 @@ static void test_alloc(void)
         v[i] = i;
     is_int(v[999], 999, "grown array is writable to the end");
     free(v);
+    cap = 0;
+    v = xgrow_zeroed(NULL, sizeof(int), 3, &cap);
+    v[2] = 7;
+    v = xgrow_zeroed(v, sizeof(int), 5000, &cap);
+    bool zeroed = cap >= 5000 && v[2] == 7;
+    for (size_t i = 3; i < cap; i++)
+        zeroed = zeroed && v[i] == 0;
+    ok(zeroed, "xgrow_zeroed keeps the items and zeroes the new ones");
+    free(v);
 
     s = xstrndup("Kremlin spokesman", 7);
     is_str(s, "Kremlin", "xstrndup copies n bytes and terminates");
