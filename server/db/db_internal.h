@@ -126,6 +126,12 @@ int db_sketch_add(struct db_sketch *s, char scope, uint32_t hash,
                   int64_t claim_id);
 size_t db_sketch_probe(const struct db_sketch *s, char scope, uint32_t hash,
                        int64_t *out, size_t max);
+/* Call @row for each row the sketch holds, in the order of table
+ * claim_sketch's key; stops at the first that does not return DB_OK. */
+int db_sketch_each(const struct db_sketch *s,
+                   int (*row)(void *ctx, char scope, uint32_t hash,
+                              int64_t claim_id),
+                   void *ctx);
 void db_sketch_savepoint(struct db_sketch *s);
 void db_sketch_rollback_savepoint(struct db_sketch *s);
 void db_sketch_rollback(struct db_sketch *s);

@@ -306,6 +306,52 @@ static int build_index(struct db *db, const char *name, const char *sql)
     return rc;
 }
 
+/* Write row (@scope, @hash, @claim_id) of claim_sketch with statement
+ * @ctx. */
+static int sketch_row(void *ctx, char scope, uint32_t hash, int64_t claim_id)
+{
+    sqlite3_stmt *st = ctx;
+    char text[2] = {scope, '\0'};
+    int rc;
+
+    sqlite3_bind_text(st, 1, text, 1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 2, &hash, sizeof(hash), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, claim_id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
+}
+
+/*
+ * Fill claim_sketch from the sketch the load kept in memory, in key
+ * order, and unlist it, in one transaction: the same rows as its listed
+ * statement computes from the claims (which a load killed before its
+ * end leaves to the next open), without reading and sorting them.
+ */
+static int sketch_fill(struct db *db)
+{
+    sqlite3_stmt *st;
+    int rc = db_begin(db);
+
+    if (rc != DB_OK)
+        return rc;
+    st = db_stmt(db, "INSERT OR IGNORE INTO claim_sketch(scope, hash, "
+                     "claim_id) VALUES (?, ?, ?)");
+    rc = st ? db_sketch_each(db->sketch, sketch_row, st) : DB_ERROR;
+    if (rc != DB_OK)
+        rc = db_status_of(db, sqlite3_errcode(db->conn));
+    if (rc == DB_OK && !(st = db_stmt(db, "DELETE FROM index_builds WHERE "
+                                          "name = 'claim_sketch'")))
+        rc = DB_ERROR;
+    if (rc == DB_OK)
+        rc = db_step_done(db, st);
+    if (rc == DB_OK)
+        rc = db_commit(db);
+    if (rc != DB_OK)
+        db_rollback(db);
+    return rc;
+}
+
 int db_indexes_build(struct db *db, int *built)
 {
     sqlite3_stmt *st;
@@ -322,10 +368,13 @@ int db_indexes_build(struct db *db, int *built)
      * even if another connection did it already (a server opening the
      * database writable) while this one went on loading. */
     if (db->sketch) {
+        rc = list_derived(db);
+        if (rc == DB_OK && (rc = sketch_fill(db)) == DB_OK)
+            ++*built;
         db_sketch_free(db->sketch);
         db->sketch = NULL;
-        if (list_derived(db) != DB_OK)
-            return DB_ERROR;
+        if (rc != DB_OK)
+            return rc;
     }
     st = db_stmt(db, "SELECT name, sql FROM index_builds ORDER BY name");
     if (!st)

@@ -184,6 +184,61 @@ size_t db_sketch_probe(const struct db_sketch *s, char scope, uint32_t hash,
     return n;
 }
 
+/* A slot's key in claim_sketch's order: scope, then the hash's bytes as
+ * stored (little-endian), as the table's blob compares them. */
+struct sketch_order {
+    uint64_t order;
+    uint32_t list;
+};
+
+static int by_order(const void *a, const void *b)
+{
+    const struct sketch_order *x = a, *y = b;
+
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static uint32_t bytes_order(uint32_t hash)
+{
+    unsigned char b[4];
+
+    memcpy(b, &hash, 4);
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+           b[3];
+}
+
+int db_sketch_each(const struct db_sketch *s,
+                   int (*row)(void *ctx, char scope, uint32_t hash,
+                              int64_t claim_id),
+                   void *ctx)
+{
+    struct sketch_order *o = xmalloc((s->nlists + 1) * sizeof(*o));
+    size_t n = 0;
+    int rc = DB_OK;
+
+    for (size_t i = 0; i < s->nslots; i++)
+        if (s->keys[i])
+            o[n++] = (struct sketch_order){
+                (s->keys[i] >> 32) << 32 | bytes_order((uint32_t)s->keys[i]),
+                s->list[i]};
+    qsort(o, n, sizeof(*o), by_order);
+    for (size_t i = 0; i < n && rc == DB_OK; i++) {
+        const struct sketch_list *l = &s->lists[o[i].list];
+        char scope = (char)(o[i].order >> 32);
+        uint32_t hash;
+        /* The hash from its stored bytes again. */
+        unsigned char b[4] = {(unsigned char)(o[i].order >> 24),
+                              (unsigned char)(o[i].order >> 16),
+                              (unsigned char)(o[i].order >> 8),
+                              (unsigned char)o[i].order};
+        memcpy(&hash, b, 4);
+        for (uint32_t k = 0; k < l->n && rc == DB_OK; k++)
+            rc = row(ctx, scope, hash, l->ids[k]);
+    }
+    free(o);
+    return rc;
+}
+
 /* Take the ids appended after log position @to out again. */
 static void undo_to(struct db_sketch *s, size_t to)
 {

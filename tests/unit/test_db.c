@@ -2478,6 +2478,31 @@ static size_t model_probe(const struct sketch_row *rows, size_t n, char scope,
     return got;
 }
 
+/* Rows in claim_sketch's order: scope, the hash's bytes, the claim. */
+static int by_table_key(const void *a, const void *b)
+{
+    const struct sketch_row *x = a, *y = b;
+    int c = x->scope != y->scope ? x->scope - y->scope
+                                 : memcmp(&x->hash, &y->hash, 4);
+
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+struct visit {
+    const struct sketch_row *want;
+    size_t n, seen, wrong;
+};
+
+static int visit_row(void *ctx, char scope, uint32_t hash, int64_t id)
+{
+    struct visit *v = ctx;
+    const struct sketch_row *w = v->seen < v->n ? &v->want[v->seen] : NULL;
+
+    v->wrong += !w || w->scope != scope || w->hash != hash || w->id != id;
+    v->seen++;
+    return DB_OK;
+}
+
 static void test_sketch(void)
 {
     static const char scopes[] = "qsn";
@@ -2535,6 +2560,16 @@ static void test_sketch(void)
         ok(a == b && a > 32 && memcmp(got, want, a * sizeof(*got)) == 0,
            "sketch: shared key %u, %zu ids, newest first", h, a);
     }
+    /* Every row, in claim_sketch's key order (a blob's bytes). */
+    struct sketch_row *sorted = xmalloc((n + 1) * sizeof(*sorted));
+    memcpy(sorted, rows, n * sizeof(*rows));
+    qsort(sorted, n, sizeof(*sorted), by_table_key);
+    struct visit v = {sorted, n, 0, 0};
+    int each = db_sketch_each(s, visit_row, &v);
+    ok(each == DB_OK && v.seen == n && v.wrong == 0,
+       "sketch: each row once, in the table's key order (%zu of %zu)", v.seen,
+       n);
+    free(sorted);
     is_int(db_sketch_probe(s, 'x', 1, got, 32), 0, "sketch: unknown key");
     is_int(db_sketch_add(s, 'q', 1, (int64_t)UINT32_MAX + 1), DB_ERROR,
            "sketch: an id past 32 bits is refused");
