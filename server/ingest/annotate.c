@@ -91,6 +91,8 @@ static int resolve_entity(struct db *db, const struct ex_entity *e, int64_t *id)
     int rc;
 
     rc = db_entity_find(db, e->key, id);
+    /* Found by its key or created with it, it is filed under it. */
+    bool filed = rc == DB_OK;
     if (rc == DB_NOT_FOUND) {
         n = ent_weak_keys(e, ENT_KEYS_LOOKUP, &keys);
         for (size_t i = 0; i < n && rc == DB_NOT_FOUND; i++) {
@@ -102,13 +104,16 @@ static int resolve_entity(struct db *db, const struct ex_entity *e, int64_t *id)
         }
         free_keys(keys, n);
     }
-    if (rc == DB_NOT_FOUND)
+    if (rc == DB_NOT_FOUND) {
         rc = db_entity_create(db, e->name, type, e->key, id);
-    else if (rc == DB_OK)
+        filed = true;
+    } else if (rc == DB_OK) {
         rc = db_entity_offer_name(db, *id, e->name, e->key);
+    }
+    if (rc == DB_OK && !filed)
+        rc = db_entity_add_key(db, *id, e->key);
     if (rc != DB_OK)
         return rc;
-    rc = db_entity_add_key(db, *id, e->key);
     n = ent_weak_keys(e, ENT_KEYS_INDEX, &keys);
     for (size_t i = 0; i < n && rc == DB_OK; i++)
         rc = db_entity_add_key(db, *id, keys[i]);
