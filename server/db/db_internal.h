@@ -167,8 +167,9 @@ void db_sketch_claims_forget(struct db_sketch *s);
 /*
  * Entity names (db_sketch_name: NULL when not known here) and the outlet
  * of the last article asked for (db_sketch_outlet: NULL for another),
- * as the writer last read or wrote them; a rollback forgets them all, as
- * does db_sketch_names_forget.
+ * as the writer last read or wrote them; a rollback forgets the outlet,
+ * and the names if one was replaced (a rename) since the last commit;
+ * db_sketch_names_forget forgets all.
  */
 const char *db_sketch_name(const struct db_sketch *s, int64_t entity_id);
 void db_sketch_name_set(struct db_sketch *s, int64_t entity_id,

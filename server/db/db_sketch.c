@@ -49,9 +49,11 @@ struct db_sketch {
     struct db_sketch_claim *claims;
     size_t claims_cap, claims_max;
     int64_t claims_last, claims_mark, claims_committed;
-    /* Entity names by id (NULL: not known here). */
+    /* Entity names by id (NULL: not known here); renamed: one replaced
+     * since the last commit. */
     char **names;
     size_t nnames;
+    bool renamed;
     /* The outlet of one article (0: none). */
     int64_t outlet_article;
     char *outlet;
@@ -285,12 +287,23 @@ void db_sketch_savepoint(struct db_sketch *s)
     s->tally_mark = s->ntally_log;
 }
 
+/* After a rollback: the names it may have renamed back, and the outlet
+ * of an article it may have taken out. */
+static void forget_undone(struct db_sketch *s)
+{
+    if (s->renamed)
+        db_sketch_names_forget(s);
+    free(s->outlet);
+    s->outlet = NULL;
+    s->outlet_article = 0;
+}
+
 void db_sketch_rollback_savepoint(struct db_sketch *s)
 {
     undo_to(s, s->mark);
     claims_drop_after(s, s->claims_mark);
     counts_undo_to(s, s->mention_mark, s->tally_mark);
-    db_sketch_names_forget(s);
+    forget_undone(s);
 }
 
 void db_sketch_rollback(struct db_sketch *s)
@@ -301,7 +314,7 @@ void db_sketch_rollback(struct db_sketch *s)
     s->claims_mark = s->claims_last;
     counts_undo_to(s, 0, 0);
     s->mention_mark = s->tally_mark = 0;
-    db_sketch_names_forget(s);
+    forget_undone(s);
 }
 
 void db_sketch_commit(struct db_sketch *s)
@@ -310,6 +323,7 @@ void db_sketch_commit(struct db_sketch *s)
     s->claims_mark = s->claims_committed = s->claims_last;
     s->nmention_log = s->mention_mark = 0;
     s->ntally_log = s->tally_mark = 0;
+    s->renamed = false;
 }
 
 /* Twice the room, each claim moved to its new place. */
@@ -406,7 +420,10 @@ void db_sketch_name_set(struct db_sketch *s, int64_t entity_id,
         return;
     s->names = xgrow_zeroed(s->names, sizeof(*s->names), (size_t)entity_id + 1,
                             &s->nnames);
-    free(s->names[entity_id]);
+    if (s->names[entity_id]) {
+        s->renamed = true;
+        free(s->names[entity_id]);
+    }
     s->names[entity_id] = xstrdup(name);
 }
 
@@ -416,6 +433,7 @@ void db_sketch_names_forget(struct db_sketch *s)
         free(s->names[i]);
         s->names[i] = NULL;
     }
+    s->renamed = false;
     free(s->outlet);
     s->outlet = NULL;
     s->outlet_article = 0;

@@ -2681,7 +2681,13 @@ static void test_sketch_claims(void)
        "held outlet: of its article only");
     db_sketch_rollback_savepoint(s);
     ok(!db_sketch_name(s, 5000) && !db_sketch_outlet(s, 9),
-       "held names: forgotten with a rollback");
+       "held names: forgotten with a rollback after a rename");
+    db_sketch_commit(s);
+    db_sketch_name_set(s, 6000, "Joe Biden");
+    db_sketch_outlet_set(s, 10, "AP");
+    db_sketch_rollback(s);
+    ok(db_sketch_name(s, 6000) && !db_sketch_outlet(s, 10),
+       "held names: kept by a rollback without a rename, not the outlet");
     db_sketch_claims_forget(s);
     ok(!db_sketch_claim(s, last), "held claims: forgotten");
     free(m);
