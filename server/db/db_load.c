@@ -271,25 +271,11 @@ int db_load_flush(struct db *db)
     return rc;
 }
 
-/* Build the listed index @name from @sql (or fill the table @name) and
- * unlist it, in one transaction; an index that exists already is only
- * unlisted. */
-static int build_index(struct db *db, const char *name, const char *sql)
+/* Unlist @name if @rc is DB_OK and commit, else roll back; the status. */
+static int unlist(struct db *db, const char *name, int rc)
 {
-    struct db_query dq;
     sqlite3_stmt *st;
-    int64_t exists = 0;
-    int rc;
 
-    if ((rc = db_begin(db)) != DB_OK)
-        return rc;
-    db_query_init(&dq, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE "
-                       "type = 'index' AND name = ");
-    db_query_text(&dq, name);
-    db_query_sql(&dq, ")");
-    rc = db_query_int64(db, &dq, &exists);
-    if (rc == DB_OK && !exists)
-        rc = db_exec(db, sql);
     if (rc == DB_OK) {
         st = db_stmt(db, "DELETE FROM index_builds WHERE name = ?");
         if (!st)
@@ -306,20 +292,45 @@ static int build_index(struct db *db, const char *name, const char *sql)
     return rc;
 }
 
-/* Write row (@scope, @hash, @claim_id) of claim_sketch with statement
- * @ctx. */
+/* Build the listed index @name from @sql (or fill the table @name) and
+ * unlist it, in one transaction; an index that exists already is only
+ * unlisted. */
+static int build_index(struct db *db, const char *name, const char *sql)
+{
+    struct db_query dq;
+    int64_t exists = 0;
+    int rc;
+
+    if ((rc = db_begin(db)) != DB_OK)
+        return rc;
+    db_query_init(&dq, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE "
+                       "type = 'index' AND name = ");
+    db_query_text(&dq, name);
+    db_query_sql(&dq, ")");
+    rc = db_query_int64(db, &dq, &exists);
+    if (rc == DB_OK && !exists)
+        rc = db_exec(db, sql);
+    return unlist(db, name, rc);
+}
+
+/* A row of claim_sketch to write (sketch_row). */
+struct sketch_fill {
+    struct db *db;
+    sqlite3_stmt *st;
+};
+
 static int sketch_row(void *ctx, char scope, uint32_t hash, int64_t claim_id)
 {
-    sqlite3_stmt *st = ctx;
+    struct sketch_fill *f = ctx;
     char text[2] = {scope, '\0'};
     int rc;
 
-    sqlite3_bind_text(st, 1, text, 1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(st, 2, &hash, sizeof(hash), SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, claim_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
+    sqlite3_bind_text(f->st, 1, text, 1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(f->st, 2, &hash, sizeof(hash), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(f->st, 3, claim_id);
+    rc = sqlite3_step(f->st);
+    sqlite3_reset(f->st);
+    return rc == SQLITE_DONE ? DB_OK : db_status_of(f->db, rc);
 }
 
 /*
@@ -330,26 +341,15 @@ static int sketch_row(void *ctx, char scope, uint32_t hash, int64_t claim_id)
  */
 static int sketch_fill(struct db *db)
 {
-    sqlite3_stmt *st;
+    struct sketch_fill f = {db, NULL};
     int rc = db_begin(db);
 
     if (rc != DB_OK)
         return rc;
-    st = db_stmt(db, "INSERT OR IGNORE INTO claim_sketch(scope, hash, "
-                     "claim_id) VALUES (?, ?, ?)");
-    rc = st ? db_sketch_each(db->sketch, sketch_row, st) : DB_ERROR;
-    if (rc != DB_OK)
-        rc = db_status_of(db, sqlite3_errcode(db->conn));
-    if (rc == DB_OK && !(st = db_stmt(db, "DELETE FROM index_builds WHERE "
-                                          "name = 'claim_sketch'")))
-        rc = DB_ERROR;
-    if (rc == DB_OK)
-        rc = db_step_done(db, st);
-    if (rc == DB_OK)
-        rc = db_commit(db);
-    if (rc != DB_OK)
-        db_rollback(db);
-    return rc;
+    f.st = db_stmt(db, "INSERT OR IGNORE INTO claim_sketch(scope, hash, "
+                       "claim_id) VALUES (?, ?, ?)");
+    rc = f.st ? db_sketch_each(db->sketch, sketch_row, &f) : DB_ERROR;
+    return unlist(db, "claim_sketch", rc);
 }
 
 int db_indexes_build(struct db *db, int *built)
