@@ -169,7 +169,7 @@ void db_sketch_claims_forget(struct db_sketch *s);
  * of the last article asked for (db_sketch_outlet: NULL for another),
  * as the writer last read or wrote them; a rollback forgets the outlet,
  * and the names if one was replaced (a rename) since the last commit;
- * db_sketch_names_forget forgets all.
+ * db_sketch_names_forget forgets every name.
  */
 const char *db_sketch_name(const struct db_sketch *s, int64_t entity_id);
 void db_sketch_name_set(struct db_sketch *s, int64_t entity_id,

@@ -100,6 +100,7 @@ void db_sketch_free(struct db_sketch *s)
     free(s->claims);
     db_sketch_names_forget(s);
     free(s->names);
+    free(s->outlet);
     free(s->counts);
     free(s->mention_log);
     free(s->tally_log);
@@ -434,9 +435,6 @@ void db_sketch_names_forget(struct db_sketch *s)
         s->names[i] = NULL;
     }
     s->renamed = false;
-    free(s->outlet);
-    s->outlet = NULL;
-    s->outlet_article = 0;
 }
 
 const char *db_sketch_outlet(const struct db_sketch *s, int64_t article_id)
