@@ -2456,6 +2456,42 @@ static void test_deadline(void)
 }
 
 /*
+ * A model's positions in a random run of a sketch's transactions: its
+ * rows (or ids) so far, at the open savepoint, at the last commit.
+ */
+struct txn_model {
+    size_t now, mark, committed;
+};
+
+/*
+ * Step @r of such a run on @s: a savepoint (one article's rows) when
+ * r % every[0] is 0, its rollback when r % every[1] is 1, the
+ * transaction's rollback when r % every[2] is 2, a commit when
+ * r % every[3] is 3, the model following; false for any other step,
+ * where the caller adds rows.
+ */
+static bool txn_step(struct db_sketch *s, unsigned r, const unsigned every[4],
+                     struct txn_model *m)
+{
+    if (r % every[0] == 0) {
+        db_sketch_savepoint(s);
+        m->mark = m->now;
+    } else if (r % every[1] == 1) {
+        db_sketch_rollback_savepoint(s);
+        m->now = m->mark;
+    } else if (r % every[2] == 2) {
+        db_sketch_rollback(s);
+        m->now = m->mark = m->committed;
+    } else if (r % every[3] == 3) {
+        db_sketch_commit(s);
+        m->committed = m->mark = m->now;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/*
  * The in-memory claim sketch against a list of its rows: ids added under
  * 70,000 keys and under a few shared ones (the table grows while a
  * transaction's ids are logged), savepoints and transactions rolled back
@@ -2506,8 +2542,10 @@ static int visit_row(void *ctx, char scope, uint32_t hash, int64_t id)
 static void test_sketch(void)
 {
     static const char scopes[] = "qsn";
+    static const unsigned every[4] = {50, 50, 400, 100};
     struct db_sketch *s = db_sketch_new(0);
-    size_t cap = 400000, n = 0, committed = 0, mark = 0, bad = 0;
+    struct txn_model t = {0};
+    size_t cap = 400000, bad = 0;
     struct sketch_row *rows = xmalloc(cap * sizeof(*rows));
     int64_t id = 0, got[40], want[40];
     uint32_t seed = 7;
@@ -2515,37 +2553,25 @@ static void test_sketch(void)
     for (int step = 0; step < 120000; step++) {
         seed = seed * 1103515245u + 12345u;
         unsigned r = seed >> 8;
-        if (r % 50 == 0) { /* a savepoint: one article's claims */
-            db_sketch_savepoint(s);
-            mark = n;
-        } else if (r % 50 == 1) {
-            db_sketch_rollback_savepoint(s);
-            n = mark;
-        } else if (r % 400 == 2) {
-            db_sketch_rollback(s);
-            n = mark = committed;
-        } else if (r % 100 == 3) {
-            db_sketch_commit(s);
-            committed = mark = n;
-        } else {
-            /* A claim of 1-3 hashes: mostly new keys, some shared ones,
-             * one repeated (kept once, as INSERT OR IGNORE keeps it). */
-            id++;
-            for (unsigned k = 0; k < 1 + r % 3 && n + 2 < cap; k++) {
-                char scope = scopes[(r >> 4) % 3];
-                uint32_t hash = r % 7 == 0 ? (r >> 3) % 5 : seed ^ k;
-                bool seen = false;
-                for (size_t j = n; j > 0 && rows[j - 1].id == id; j--)
-                    seen |=
-                        rows[j - 1].scope == scope && rows[j - 1].hash == hash;
-                if (!seen)
-                    rows[n++] = (struct sketch_row){scope, hash, id};
+        if (txn_step(s, r, every, &t))
+            continue;
+        /* A claim of 1-3 hashes: mostly new keys, some shared ones, one
+         * repeated (kept once, as INSERT OR IGNORE keeps it). */
+        id++;
+        for (unsigned k = 0; k < 1 + r % 3 && t.now + 2 < cap; k++) {
+            char scope = scopes[(r >> 4) % 3];
+            uint32_t hash = r % 7 == 0 ? (r >> 3) % 5 : seed ^ k;
+            bool seen = false;
+            for (size_t j = t.now; j > 0 && rows[j - 1].id == id; j--)
+                seen |= rows[j - 1].scope == scope && rows[j - 1].hash == hash;
+            if (!seen)
+                rows[t.now++] = (struct sketch_row){scope, hash, id};
+            db_sketch_add(s, scope, hash, id);
+            if (k == 0 && r % 11 == 0)
                 db_sketch_add(s, scope, hash, id);
-                if (k == 0 && r % 11 == 0)
-                    db_sketch_add(s, scope, hash, id);
-            }
         }
     }
+    size_t n = t.now;
     for (size_t i = 0; i < n; i += 1 + i % 13) {
         size_t a = db_sketch_probe(s, rows[i].scope, rows[i].hash, got, 32);
         size_t b = model_probe(rows, n, rows[i].scope, rows[i].hash, want, 32);
@@ -2591,51 +2617,43 @@ struct held_model {
 static void test_sketch_claims(void)
 {
     enum { HOLD = 2048, MAXID = 40000 };
+    static const unsigned every[4] = {40, 40, 300, 90};
     struct db_sketch *s = db_sketch_new(HOLD);
     struct held_model *m = xcalloc(MAXID + 2, sizeof(*m));
-    int64_t last = 0, mark = 0, committed = 0, version = 0, top = 0;
+    struct txn_model t = {0}; /* claim ids */
+    int64_t version = 0, top = 0;
     size_t wrong = 0, held = 0, window = 0;
     uint32_t seed = 11;
 
-    for (int step = 0; step < 60000 && last < MAXID; step++) {
+    for (int step = 0; step < 60000 && t.now < MAXID; step++) {
         seed = seed * 1103515245u + 12345u;
         unsigned r = seed >> 8;
-        if (r % 40 == 0) {
-            db_sketch_savepoint(s);
-            mark = last;
-        } else if (r % 40 == 1) {
-            db_sketch_rollback_savepoint(s);
-            last = mark;
-        } else if (r % 300 == 2) {
-            db_sketch_rollback(s);
-            last = mark = committed;
-        } else if (r % 90 == 3) {
-            db_sketch_commit(s);
-            committed = mark = last;
-        } else {
-            uint32_t fp[3] = {(uint32_t)++version, r, 7};
-            char unit[24];
-            snprintf(unit, sizeof(unit), "u%lld", (long long)version);
-            struct db_sketch_claim c = {
-                .id = ++last,
-                .article_id = version,
-                .kind = "nqs"[r % 3],
-                .nfingerprint = 1 + r % 3,
-                .fingerprint = fp,
-                .unit = r % 2 ? unit : NULL,
-                .speaker_text = "a speaker",
-                .source_key = unit,
-            };
-            if (db_sketch_claim_add(s, &c) != DB_OK)
-                wrong++;
-            m[last] = (struct held_model){version, 0};
-            top = last > top ? last : top;
-            if (r % 4 == 0) {
-                db_sketch_claim_group(s, last, 1000 + last);
-                m[last].group = 1000 + last;
-            }
+        if (txn_step(s, r, every, &t))
+            continue;
+        int64_t id = (int64_t)++t.now;
+        uint32_t fp[3] = {(uint32_t)++version, r, 7};
+        char unit[24];
+        snprintf(unit, sizeof(unit), "u%lld", (long long)version);
+        struct db_sketch_claim c = {
+            .id = id,
+            .article_id = version,
+            .kind = "nqs"[r % 3],
+            .nfingerprint = 1 + r % 3,
+            .fingerprint = fp,
+            .unit = r % 2 ? unit : NULL,
+            .speaker_text = "a speaker",
+            .source_key = unit,
+        };
+        if (db_sketch_claim_add(s, &c) != DB_OK)
+            wrong++;
+        m[id] = (struct held_model){version, 0};
+        top = id > top ? id : top;
+        if (r % 4 == 0) {
+            db_sketch_claim_group(s, id, 1000 + id);
+            m[id].group = 1000 + id;
         }
     }
+    int64_t last = (int64_t)t.now;
     /* Ids a rollback took back are not held. */
     db_sketch_savepoint(s);
     for (int k = 0; k < 5; k++)
@@ -2964,10 +2982,8 @@ static void test_load_entity_find(void)
            "counts: added to, dates moved by the new articles' (not by an "
            "undated one)");
     db_begin(db);
-    static const char *const more[] = {"Putin met", "met Putin",
-                                       "Putin met "
-                                       "Putin",
-                                       "met", "Putin met Putin."};
+    static const char *const more[] = {
+        "Putin met", "met Putin", "Putin met Putin", "met", "Putin met Putin."};
     for (size_t i = 0; i < 5; i++)
         mention(db, a, e1, more[i]);
     db_entity_tally(db, e1, b, +1);
