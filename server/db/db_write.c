@@ -471,10 +471,9 @@ static int outlet_of(struct db *db, int64_t article_id, char **outlet)
         *outlet = xstrdup(known);
         return DB_OK;
     }
-    if (!(st = db_stmt(db, "SELECT coalesce(source, '#' || id) FROM "
-                           "articles WHERE id = ?")))
+    if (!(st = db_stmt(db, "SELECT " SOURCE_KEY_OF_2)))
         return DB_ERROR;
-    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, article_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && db_col_text(st, 0)) {
         *outlet = xstrdup(db_col_text(st, 0));
