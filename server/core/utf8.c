@@ -154,6 +154,21 @@ size_t utf8_byte_offset(const char *s, size_t len, size_t cp)
     return len;
 }
 
+char *utf8_shorten(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return xstrndup(s, len);
+    size_t cut = max;
+    while (cut > max / 2 && s[cut] != ' ')
+        cut--;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+        cut--;
+    char *out = xmalloc(cut + sizeof("…"));
+    memcpy(out, s, cut);
+    memcpy(out + cut, "…", sizeof("…"));
+    return out;
+}
+
 static uint32_t fold_cp(uint32_t c)
 {
     if (c < 0x80)

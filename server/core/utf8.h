@@ -49,4 +49,12 @@ char *utf8_fold(const char *s);
 /* Byte offset of code point @cp in @s (or @len when past the end). */
 size_t utf8_byte_offset(const char *s, size_t len, size_t cp);
 
+/*
+ * utf8_shorten - @s[0..len) as a new string when it is at most @max
+ * bytes; else cut before the last space in its bytes (@max / 2, @max],
+ * or at a character boundary at @max / 2 when there is none, with "…"
+ * appended. For labels: a claim group's is its first claim, shortened.
+ */
+char *utf8_shorten(const char *s, size_t len, size_t max);
+
 #endif

@@ -501,7 +501,10 @@ int db_claims_get(struct db *db, int64_t id, struct jsonw *w)
  * itself, the first few in a list of groups; claim_count tells them all. */
 #define GROUP_CLAIMS_ONE  1000
 #define GROUP_CLAIMS_LIST 50
-#define GROUP_VALUES      100
+/* A group's label: its claim's text (a number's: its sentence), cut to
+ * about this many bytes. */
+#define GROUP_LABEL_MAX 140
+#define GROUP_VALUES    100
 
 static int group_body(struct db *db, int64_t gid, const char *kind,
                       int64_t max_claims, struct jsonw *w)
@@ -680,9 +683,21 @@ int db_claim_groups_list(struct db *db, const struct db_group_query *q,
 static int write_group(struct db *db, int64_t id, int64_t max_claims,
                        struct jsonw *w)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, kind, label, status, "
-                                   "source_count FROM claim_groups "
-                                   "WHERE id = ?");
+    /* Since schema 0011 the label is cut from the labelling claim's
+     * article; a group stored before keeps its text, as does every group
+     * of an older read-only snapshot. */
+    sqlite3_stmt *st =
+        db->schema >= 11
+            ? db_stmt(db, "SELECT g.id, g.kind, g.status, g.source_count, "
+                          "g.label, g.label_claim_id IS NULL, substr(a.body, "
+                          "coalesce(c.label_start, c.start) + 1, "
+                          "coalesce(c.label_end, c.\"end\") - "
+                          "coalesce(c.label_start, c.start)) FROM "
+                          "claim_groups g LEFT JOIN claims c ON c.id = "
+                          "g.label_claim_id LEFT JOIN articles a ON a.id = "
+                          "c.article_id WHERE g.id = ?")
+            : db_stmt(db, "SELECT id, kind, status, source_count, label, 1, "
+                          "NULL FROM claim_groups WHERE id = ?");
     int rc;
 
     if (!st)
@@ -696,9 +711,16 @@ static int write_group(struct db *db, int64_t id, int64_t max_claims,
     /* Copy the row out: group_row's nested queries may evict @st. */
     int64_t gid = sqlite3_column_int64(st, 0);
     char *kind = xstrdup(db_col_text(st, 1));
-    char *label = xstrdup(db_col_text(st, 2));
-    char *status = xstrdup(db_col_text(st, 3));
-    int64_t sources = sqlite3_column_int64(st, 4);
+    char *status = xstrdup(db_col_text(st, 2));
+    int64_t sources = sqlite3_column_int64(st, 3);
+    char *label;
+    if (sqlite3_column_int(st, 5)) {
+        label = xstrdup(db_col_text(st, 4));
+    } else {
+        const char *text = db_col_text(st, 6);
+        label = utf8_shorten(text, (size_t)sqlite3_column_bytes(st, 6),
+                             GROUP_LABEL_MAX);
+    }
     sqlite3_reset(st);
     jw_obj(w);
     jw_key(w, "id");

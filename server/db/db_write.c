@@ -550,8 +550,9 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
                                    "start, \"end\", sentence, "
                                    "speaker_entity_id, speaker_text, value, "
                                    "unit, qualifier, fingerprint, "
-                                   "source_key, published) VALUES (?1, ?2, "
-                                   "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                   "label_start, label_end, source_key, "
+                                   "published) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                   "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                                    "(SELECT coalesce(source, '#' || id) "
                                    "FROM articles WHERE id = ?1), (SELECT "
                                    "coalesce(published, '') FROM articles "
@@ -582,6 +583,13 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
                           SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st, 11);
+    if (c->label_end) {
+        sqlite3_bind_int64(st, 12, c->label_start);
+        sqlite3_bind_int64(st, 13, c->label_end);
+    } else {
+        sqlite3_bind_null(st, 12);
+        sqlite3_bind_null(st, 13);
+    }
     rc = db_step_done(db, st);
     if (rc != DB_OK)
         return rc;
@@ -1057,18 +1065,18 @@ void db_claim_candidates_free(struct db_claim_candidate *c, size_t n)
 }
 
 int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
-                         const char *label, int64_t *id)
+                         int64_t *id)
 {
     /* One claim: one outlet, nothing to agree or conflict with. */
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO claim_groups(kind, label, "
-                                   "status, source_count) VALUES (?, ?, "
-                                   "'single', 1)");
+                                   "label_claim_id, status, source_count) "
+                                   "VALUES (?, '', ?, 'single', 1)");
     int rc;
 
     if (!st)
         return DB_ERROR;
     db_bind_text(st, 1, kind);
-    db_bind_text(st, 2, label);
+    sqlite3_bind_int64(st, 2, claim_id);
     rc = db_step_done(db, st);
     if (rc != DB_OK)
         return rc;
@@ -1144,6 +1152,13 @@ int db_claim_groups_recount(struct db *db, const int64_t *ids, size_t n)
         "FROM claims WHERE group_id = ?1) > 1 THEN 'conflicting' "
         "WHEN source_count >= 2 THEN 'corroborated' ELSE 'single' END "
         "WHERE id = ?1",
+        /* The claim it was labelled by went with its article: its
+         * oldest claim left labels it. (A group stored before schema 11
+         * keeps its label's text.) */
+        "UPDATE claim_groups SET label_claim_id = (SELECT min(id) FROM "
+        "claims WHERE group_id = ?1) WHERE id = ?1 AND label_claim_id IS "
+        "NOT NULL AND NOT EXISTS (SELECT 1 FROM claims WHERE id = "
+        "label_claim_id AND group_id = ?1)",
         ("DELETE FROM claim_groups WHERE id = ?1 AND NOT EXISTS (SELECT 1 "
          "FROM claims WHERE group_id = ?1)"),
     };

@@ -75,6 +75,9 @@ struct db_claim_row {
     const char *unit, *qualifier;
     const uint32_t *fingerprint; /* content-word hashes, sorted */
     size_t nfingerprint;
+    /* What a group this claim starts is labelled with, when not the
+     * claim's own span (code points; label_end 0: its own). */
+    int64_t label_start, label_end;
 };
 int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id);
 int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id);
@@ -145,9 +148,10 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          struct db_claim_candidate **out, size_t *n,
                          uint32_t **common, size_t *ncommon);
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n);
-/* A new group (*@id) whose first member is the stored claim @claim_id. */
+/* A new group (*@id) whose first member, and label, is the stored claim
+ * @claim_id. */
 int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
-                         const char *label, int64_t *id);
+                         int64_t *id);
 /* Put a stored claim in a group and update the group's outlets and
  * status by what the claim adds. */
 int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id);

@@ -191,6 +191,11 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
 
     for (size_t i = 0; i < r->nclaims && rc == DB_OK; i++) {
         const struct ex_claim *c = &r->claims[i];
+        /* A number group is about a quantity, which the sentence names
+         * better than one outlet's figure does: it is labelled so. */
+        const struct ex_sentence *snt = &r->sentences[c->sentence];
+        bool by_sentence = c->kind == EX_CLAIM_NUMBER &&
+                           (snt->start != c->start || snt->end != c->end);
         struct db_claim_row row = {
             .article_id = article_id,
             .kind = ex_claim_kind_name(c->kind),
@@ -206,6 +211,8 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
             .qualifier = c->qualifier,
             .fingerprint = c->fingerprint,
             .nfingerprint = c->nfingerprint,
+            .label_start = by_sentence ? cp[snt->start] : 0,
+            .label_end = by_sentence ? cp[snt->end] : 0,
         };
         rc = db_claim_insert(db, &row, &claim_ids[i]);
         /* Entities named inside the claim's span. */
@@ -229,7 +236,7 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
     if (rc == DB_OK)
         rc = consolidate_events(db, article_id, cp, r, timex_ids, ids);
     if (rc == DB_OK)
-        rc = consolidate_claims(db, article_id, body, r, claim_ids);
+        rc = consolidate_claims(db, article_id, r, claim_ids);
     free(claim_ids);
     free(timex_ids);
     free(ids);

@@ -18,21 +18,6 @@
 #define EVENT_SAME_CONTENT 0.5
 /* Claims fetched to compare, the most alike first. */
 #define CLAIM_CANDIDATES 16
-#define LABEL_MAX        140
-
-/* @text cut to about LABEL_MAX bytes on a word boundary (new string). */
-static char *short_label(const char *text, size_t len)
-{
-    if (len <= LABEL_MAX)
-        return xstrndup(text, len);
-    size_t cut = LABEL_MAX;
-    while (cut > LABEL_MAX / 2 && text[cut] != ' ')
-        cut--;
-    char *s = xmalloc(cut + 4);
-    memcpy(s, text, cut);
-    memcpy(s + cut, "…", 4);
-    return s;
-}
 
 /* The entity id of each mention inside [start, end). */
 static size_t entities_in(const struct ex_result *r, const int64_t *ids,
@@ -229,7 +214,7 @@ static int64_t best_group(const struct ex_claim *c, const char *speaker,
     return id;
 }
 
-int consolidate_claims(struct db *db, int64_t article_id, const char *body,
+int consolidate_claims(struct db *db, int64_t article_id,
                        const struct ex_result *r, const int64_t *claim_ids)
 {
     int64_t *groups = xcalloc(r->nclaims + 1, sizeof(*groups));
@@ -282,16 +267,7 @@ int consolidate_claims(struct db *db, int64_t article_id, const char *body,
         free(common);
         db_claim_candidates_free(cands, ncands);
         if (rc == DB_OK && !groups[i]) {
-            /* A number group is about a quantity, which its sentence
-             * names better than one outlet's figure does. */
-            const struct ex_sentence *snt = &r->sentences[c->sentence];
-            char *label =
-                c->kind == EX_CLAIM_NUMBER
-                    ? short_label(body + snt->start, snt->end - snt->start)
-                    : short_label(body + c->start, c->end - c->start);
-            rc =
-                db_claim_group_start(db, claim_ids[i], kind, label, &groups[i]);
-            free(label);
+            rc = db_claim_group_start(db, claim_ids[i], kind, &groups[i]);
         } else if (rc == DB_OK) {
             rc = db_claim_join_group(db, claim_ids[i], groups[i]);
         }

@@ -85,7 +85,7 @@ int consolidate_events(struct db *db, int64_t article_id, const uint32_t *cp,
  * claim from this or other articles (claims.h predicates), else a new
  * group; then refresh the groups' status.
  */
-int consolidate_claims(struct db *db, int64_t article_id, const char *body,
+int consolidate_claims(struct db *db, int64_t article_id,
                        const struct ex_result *r, const int64_t *claim_ids);
 
 /* Undo what annotate_store did for @article_id (its rows must still

@@ -339,6 +339,17 @@ UNDO = {
     9: 'DROP TRIGGER rewrites_delete; DROP TRIGGER rewrites_update; '
        'ALTER TABLE corpus_state DROP COLUMN rewrites;',
     10: 'DROP TABLE index_builds;',
+    # An older writer stored each group's label: its claim's text (a
+    # number's sentence), cut at 140 bytes; here uncut, which a reader of
+    # stored labels must show as they are.
+    11: 'UPDATE claim_groups SET label = (SELECT substr(a.body, '
+        'coalesce(c.label_start, c.start) + 1, coalesce(c.label_end, '
+        'c."end") - coalesce(c.label_start, c.start)) FROM claims c '
+        'JOIN articles a ON a.id = c.article_id '
+        'WHERE c.id = label_claim_id); '
+        'ALTER TABLE claim_groups DROP COLUMN label_claim_id; '
+        'ALTER TABLE claims DROP COLUMN label_start; '
+        'ALTER TABLE claims DROP COLUMN label_end;',
 }
 
 
@@ -626,6 +637,65 @@ def group_claims_follow_dates(t):
         t.eq([[c['published'] for c in g['claims'] if c['published']][0]
               for g in first if g['claim_count'] > 50], ['1999-01-01'],
              'the edited article\'s claim comes first of the dated ones')
+
+
+def labels(s):
+    """Every claim group's label by id."""
+    out, cursor = {}, None
+    while True:
+        page = s.json('/api/v1/claim-groups', dict(
+            {'limit': 100}, **({'cursor': cursor} if cursor else {})))
+        out.update((g['id'], g['label']) for g in page['items'])
+        cursor = page['next_cursor']
+        if not cursor:
+            return out
+
+
+@tap.test
+def group_labels_follow_writes(t):
+    # A group is labelled by its first claim (a number group by the
+    # claim's sentence), cut from the article when read since schema 11:
+    # deleting that article labels it by its oldest claim left; a
+    # schema-10 snapshot's stored labels are served and kept as they are.
+    said = ('Russia has massed as many as 100,000 troops near the border '
+            'with Ukraine, officials in Kyïv said. ')
+    first = 'We will not attack anyone, we have no plans to invade,'
+    second = 'We will not attack anyone: we have no plans to invade,'
+    quotes = ['“%s” Putin told reporters.' % first,
+              '“%s” Putin said.' % second,
+              '“%s” said Putin on Thursday.' % first]
+    docs = [article(said + q, source=src, published='2021-12-%02d' % (20 + i))
+            for i, (q, src) in enumerate(zip(quotes, [
+                'Nordic Wire', 'Baltic Post', 'Harbour Wire']))]
+    with Server(tap.binary, sample=False) as s:
+        r = s.post('/api/v1/articles', docs, AUTH)
+        t.status(r, 201, 'three articles stored')
+        groups = s.json('/api/v1/claim-groups')['items']
+        if not t.eq(sorted((g['kind'], g['source_count']) for g in groups),
+                    [('number', 3), ('quote', 3)],
+                    'needs extraction: a number and a quote group, each of '
+                    'the three articles', groups):
+            return
+        t.eq(sorted(labels(s).values()), [said.strip(), first],
+             'the first article\'s sentence and quote label them')
+        s.delete('/api/v1/articles/%d' % r.json()['created'][0], AUTH)
+        t.eq(sorted(labels(s).values()), [said.strip(), second],
+             'its article deleted, the oldest claim left labels the group')
+    with Server(tap.binary, start=False) as s:
+        take_back(s, [dict(d, id='label-%d' % i) for i, d in enumerate(docs)],
+                  10)
+        con = sqlite3.connect(s.db)
+        stored = dict(con.execute('SELECT id, label FROM claim_groups'))
+        con.close()
+        t.ok(first in stored.values(),
+             'a schema-10 snapshot stores its labels\' text')
+        with Server(tap.binary, sample=False, db=s.db,
+                    args=['--read-only']) as ro:
+            t.eq(labels(ro), stored, 'served read-only as they are')
+        s.start()
+        t.eq(s.json('/api/v1/health')['schema_version'] >= 11, True,
+             'the database migrates')
+        t.eq(labels(s), stored, 'and keeps them')
 
 
 @tap.test

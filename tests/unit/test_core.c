@@ -216,6 +216,34 @@ static void test_utf8_offsets(void)
            "byte offset past the end is the length");
 }
 
+static void test_utf8_shorten(void)
+{
+    static const struct {
+        const char *text;
+        size_t max;
+        const char *want, *why;
+    } cases[] = {
+        {"short enough", 12, "short enough", "text within the limit: as is"},
+        {"", 4, "", "empty text"},
+        {"cut before the last space", 12, "cut before…",
+         "cut at the last space up to the limit"},
+        {"one two three", 8, "one two…", "a space right at the limit"},
+        {"a longwordwithoutspaces", 10, "a lon…",
+         "no space in the limit's second half: cut at its middle"},
+        /* "é" is two bytes: byte 5 is the middle of the third. */
+        {"éééééé", 10, "éé…", "never inside a character"},
+        {"abcéfghijk", 9, "abc…", "back to the character's start"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char *got =
+            utf8_shorten(cases[i].text, strlen(cases[i].text), cases[i].max);
+        is_str(got, cases[i].want, "utf8_shorten: %s", cases[i].why);
+        ok(utf8_valid(got, strlen(got)), "utf8_shorten: valid UTF-8 (%zu)", i);
+        free(got);
+    }
+}
+
 static void test_buf(void)
 {
     struct buf b;
@@ -432,6 +460,7 @@ int main(void)
     test_utf8_decode();
     test_utf8_encode();
     test_utf8_offsets();
+    test_utf8_shorten();
     test_buf();
     test_alloc();
     test_arena();

@@ -20,6 +20,7 @@
 #include "core/dates.h"
 #include "core/ftsq.h"
 #include "core/jsonw.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "db/db_articles.h"
 #include "db/db_internal.h"
@@ -1473,9 +1474,10 @@ static void test_pool(void)
 }
 
 /* A status and source count of a claim group, as "status/N" or "gone". */
-static const char *group_state(struct db *db, int64_t id)
+/* GET /claim-groups/{id} as db_claim_groups_get() writes it; NULL when
+ * it fails. */
+static json_t *group_get(struct db *db, int64_t id)
 {
-    static char text[64];
     struct buf b;
     struct jsonw w;
     json_t *j = NULL;
@@ -1484,13 +1486,33 @@ static const char *group_state(struct db *db, int64_t id)
     jw_init(&w, &b);
     if (db_claim_groups_get(db, id, &w) == DB_OK)
         j = json_loadb(b.data, b.len, 0, NULL);
+    buf_release(&b);
+    return j;
+}
+
+static const char *group_state(struct db *db, int64_t id)
+{
+    static char text[64];
+    json_t *j = group_get(db, id);
+
     snprintf(
         text, sizeof(text), "%s/%lld",
         j ? json_string_value(json_object_get(j, "status")) : "gone",
         j ? (long long)json_integer_value(json_object_get(j, "source_count"))
           : 0LL);
     json_decref(j);
-    buf_release(&b);
+    return text;
+}
+
+/* The label of group @id ("gone" if it cannot be read). */
+static const char *group_label(struct db *db, int64_t id)
+{
+    static char text[512];
+    json_t *j = group_get(db, id);
+
+    snprintf(text, sizeof(text), "%s",
+             j ? json_string_value(json_object_get(j, "label")) : "gone");
+    json_decref(j);
     return text;
 }
 
@@ -1537,7 +1559,7 @@ static void test_groups_events(void)
     /* Numbers: two outlets agree, then a third article disagrees. */
     int64_t c1 = number_claim(db, 1, 100000, fp_a, 3);
     int64_t c2 = number_claim(db, 2, 100000, fp_b, 3);
-    ok(db_claim_group_start(db, c1, "number", "troops", &g1) == DB_OK,
+    ok(db_claim_group_start(db, c1, "number", &g1) == DB_OK,
        "a claim starts a group");
     is_str(group_state(db, g1), "single/1", "one outlet is single");
     db_claim_join_group(db, c2, g1);
@@ -1551,7 +1573,7 @@ static void test_groups_events(void)
     /* Different numbers from one outlet do not conflict. */
     int64_t c4 = number_claim(db, 1, 50, NULL, 0);
     int64_t c5 = number_claim(db, 3, 60, NULL, 0);
-    db_claim_group_start(db, c4, "number", "tanks", &g2);
+    db_claim_group_start(db, c4, "number", &g2);
     ok(db_claim_join_group(db, c5, g2) == DB_OK, "a claim joins a group");
     is_str(group_state(db, g2), "single/1",
            "one outlet is a single source, never a conflict");
@@ -1564,7 +1586,7 @@ static void test_groups_events(void)
     q.article_id = 4;
     q.speaker_entity_id = peskov;
     db_claim_insert(db, &q, &q2);
-    db_claim_group_start(db, q1, "quote", "no plans", &g3);
+    db_claim_group_start(db, q1, "quote", &g3);
     db_claim_join_group(db, q2, g3);
     is_str(group_state(db, g3), "conflicting/2",
            "a quote given to two speakers conflicts (no source counts "
@@ -1760,6 +1782,122 @@ static void test_groups_events(void)
     db_commit(db);
     db_close(db);
     remove_db("groups.db");
+}
+
+/* Code points of @part's first byte in @text (labels are cut by them). */
+static int64_t cp_of(const char *text, const char *part)
+{
+    const char *at = strstr(text, part);
+    return at ? (int64_t)utf8_count(text, (size_t)(at - text)) : -1;
+}
+
+/* A claim of @kind spanning @part of article @article's @body. */
+static int64_t claim_at(struct db *db, int64_t article, const char *body,
+                        const char *kind, const char *part,
+                        const char *label_part)
+{
+    struct db_claim_row c = {
+        .article_id = article,
+        .kind = kind,
+        .start = cp_of(body, part),
+        .end = cp_of(body, part) + (int64_t)utf8_count(part, strlen(part)),
+    };
+    int64_t id = 0;
+    if (label_part) {
+        c.label_start = cp_of(body, label_part);
+        c.label_end =
+            c.label_start + (int64_t)utf8_count(label_part, strlen(label_part));
+    }
+    db_claim_insert(db, &c, &id);
+    return id;
+}
+
+/*
+ * A group's label is cut from the article of the claim that labels it
+ * when it is read: the claim's text, or the span stored with it (a
+ * number's sentence), in code points, shortened to about 140 bytes; its
+ * oldest claim left when that claim's article goes. A group stored
+ * before schema 11 keeps its text.
+ */
+static void test_group_labels(void)
+{
+    static const char *const bodies[] = {
+        "Zoë Brun said: 100,000 troops – “not one fewer” – stay home. "
+        "Then she left.",
+        "« Fïnal », said the minister: “We will not attack anyone.”",
+        "“We will not attack anyone,” the Kremlin’s envoy repeated.",
+        "“This statement runs on and on about the border, the troops, the "
+        "talks in Geneva, the sanctions that could follow, and what each "
+        "side said it would never accept,” she said.",
+    };
+    struct db *db = NULL;
+    int64_t id, g1 = 0, g2 = 0, g3 = 0;
+
+    if (!(db = open_scratch("labels.db")))
+        return;
+    db_begin(db);
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
+        char ext[8];
+        snprintf(ext, sizeof(ext), "l%zu", i);
+        struct db_article_new a = {ext,  "AP",      "t", "2021-12-20",
+                                   NULL, bodies[i], ext, 1};
+        db_articles_insert(db, &a, &id);
+    }
+    const char *sentence =
+        "Zoë Brun said: 100,000 troops – “not one fewer” – stay home.";
+    int64_t n1 =
+        claim_at(db, 1, bodies[0], "number", "100,000 troops", sentence);
+    db_claim_group_start(db, n1, "number", &g1);
+    is_str(group_label(db, g1), sentence,
+           "a number's group: the sentence stored with the claim, cut from "
+           "its article by code points");
+
+    const char *quote = "We will not attack anyone.";
+    int64_t q1 = claim_at(db, 2, bodies[1], "quote", quote, NULL);
+    int64_t q2 =
+        claim_at(db, 3, bodies[2], "quote", "We will not attack anyone,", NULL);
+    db_claim_group_start(db, q1, "quote", &g2);
+    db_claim_join_group(db, q2, g2);
+    is_str(group_label(db, g2), quote, "a quote's group: its first claim");
+
+    const char *long_quote = strstr(bodies[3], "This");
+    int64_t q3 = claim_at(db, 4, bodies[3], "quote", long_quote, NULL);
+    db_claim_group_start(db, q3, "quote", &g3);
+    const char *label = group_label(db, g3);
+    size_t n = strlen(label);
+    ok(n > 70 + strlen("…") && n <= 140 + strlen("…") &&
+           strcmp(label + n - strlen("…"), "…") == 0 &&
+           strncmp(label, long_quote, n - strlen("…")) == 0 &&
+           long_quote[n - strlen("…")] == ' ',
+       "a long claim's label: its start up to a space within 140 bytes, "
+       "then an ellipsis (%s)",
+       label);
+
+    /* The labelling claim's article goes. */
+    db_annotations_clear(db, 2);
+    db_claim_groups_recount(db, &g2, 1);
+    is_str(group_label(db, g2), "We will not attack anyone,",
+           "its article gone, the group is labelled by its oldest claim left");
+    db_annotations_clear(db, 1);
+    db_claim_groups_recount(db, &g1, 1);
+    is_str(group_label(db, g1), "gone", "a group without claims is gone");
+
+    /* A group stored before schema 11 keeps its label's text. */
+    char *sql = xasprintf("UPDATE claim_groups SET label = 'Stored text: "
+                          "“kept”', label_claim_id = NULL WHERE id = %lld",
+                          (long long)g3);
+    db_exec(db, sql);
+    free(sql);
+    is_str(group_label(db, g3), "Stored text: “kept”",
+           "a group with a stored label shows it as it is");
+    int64_t q4 = claim_at(db, 3, bodies[2], "quote", "We will not", NULL);
+    db_claim_join_group(db, q4, g3);
+    db_annotations_clear(db, 4);
+    db_claim_groups_recount(db, &g3, 1);
+    is_str(group_label(db, g3), "Stored text: “kept”",
+           "and keeps it when its first claim's article goes");
+    db_commit(db);
+    db_close(db);
 }
 
 static void test_readonly(void)
@@ -2861,7 +2999,7 @@ static void held_claims_fill(struct db *db, int64_t *arts, int64_t *speaker)
             if (i == 3 && k == 4)
                 continue; /* one claim left out of any group */
             if (k < 3)
-                db_claim_group_start(db, claim, c.kind, "g", &group);
+                db_claim_group_start(db, claim, c.kind, &group);
             else
                 db_claim_join_group(db, claim, group);
         }
@@ -2887,7 +3025,7 @@ static void held_claims_change(struct db *db, int round, int64_t article,
                                  .fingerprint = fp,
                                  .nfingerprint = 4};
         db_claim_insert(db, &c, &claim);
-        db_claim_group_start(db, claim, "quote", "g", &group);
+        db_claim_group_start(db, claim, "quote", &group);
         db_savepoint_rollback(db);
     }
 }
@@ -3100,6 +3238,7 @@ int main(void)
     test_pool();
     test_reads();
     test_groups_events();
+    test_group_labels();
     test_deadline();
     test_snippet();
     test_rank();
