@@ -413,7 +413,8 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
         sqlite3_create_function(db->conn, "dossier_has", 2,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                     SQLITE_DIRECTONLY,
-                                NULL, has, NULL, NULL) != SQLITE_OK) {
+                                NULL, has, NULL, NULL) != SQLITE_OK ||
+        db_postings_functions(db->conn) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot set up full-text search: %s", path,
                  sqlite3_errmsg(db->conn));
         goto fail;

@@ -105,7 +105,7 @@ struct db {
     struct db_top_memo top;
     struct db_hit_tally tally_hits;
     /* While a bulk load fills an empty database (db_load.c): the claim
-     * sketch, held here instead of in table claim_sketch; and, as long
+     * sketch, held here instead of in table claim_postings; and, as long
      * as it is not NULL, the entities' counts are written at commits
      * (db_load_flush) and their outlets (entity_sources) and
      * co-occurrences left for the load's end to count. */
@@ -113,12 +113,35 @@ struct db {
 };
 
 /*
+ * Table claim_postings (db_postings.c): under each key of the claims'
+ * sketches, the ids of the claims whose sketch holds it. A key is a
+ * claim's scope (its kind's first letter) above one of its hashes.
+ * db_postings_add/remove: @id in or out of @key's ids (adding one there
+ * already, or removing one that is not, does nothing).
+ * db_postings_newest: @key's newest @max ids, newest first, into @out.
+ * db_postings_write: @key's @n ids (ascending, once each; none stored
+ * yet) at once, as the same adds would store them.
+ * db_postings_functions: the SQL functions the fills in SQL use.
+ */
+static inline uint64_t db_postings_key(char scope, uint32_t hash)
+{
+    return (uint64_t)(unsigned char)scope << 32 | hash;
+}
+int db_postings_add(struct db *db, uint64_t key, int64_t id);
+int db_postings_remove(struct db *db, uint64_t key, int64_t id);
+int db_postings_newest(struct db *db, uint64_t key, int64_t *out, size_t max,
+                       size_t *n);
+int db_postings_write(struct db *db, uint64_t key, const int64_t *ids,
+                      size_t n);
+int db_postings_functions(sqlite3 *conn);
+
+/*
  * The in-memory claim sketch (db_sketch.c): db_sketch_add notes claim
- * @claim_id under (@scope, @hash), as a row of claim_sketch would; ids
- * come in increasing order. db_sketch_probe: the latest @max ids under
- * (@scope, @hash), newest first, as ORDER BY claim_id DESC LIMIT @max.
- * The transaction calls follow the connection's (db.c): what a rolled
- * back savepoint or transaction added is taken out again.
+ * @claim_id under (@scope, @hash), as db_postings_add would in the
+ * table; ids come in increasing order. db_sketch_probe: the latest @max
+ * ids under (@scope, @hash), newest first, as db_postings_newest. The
+ * transaction calls follow the connection's (db.c): what a rolled back
+ * savepoint or transaction added is taken out again.
  */
 struct db_sketch *db_sketch_new(size_t claims);
 void db_sketch_free(struct db_sketch *s);
@@ -126,11 +149,12 @@ int db_sketch_add(struct db_sketch *s, char scope, uint32_t hash,
                   int64_t claim_id);
 size_t db_sketch_probe(const struct db_sketch *s, char scope, uint32_t hash,
                        int64_t *out, size_t max);
-/* Call @row for each row the sketch holds, in the order of table
- * claim_sketch's key; stops at the first that does not return DB_OK. */
+/* Call @key_ids for each key the sketch holds (db_postings_key), in
+ * ascending order, with its ids (ascending); stops at the first call
+ * that does not return DB_OK. */
 int db_sketch_each(const struct db_sketch *s,
-                   int (*row)(void *ctx, char scope, uint32_t hash,
-                              int64_t claim_id),
+                   int (*key_ids)(void *ctx, uint64_t key, const int64_t *ids,
+                                  size_t n),
                    void *ctx);
 void db_sketch_savepoint(struct db_sketch *s);
 void db_sketch_rollback_savepoint(struct db_sketch *s);

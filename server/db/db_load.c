@@ -22,7 +22,7 @@
  * database does not have to do. Inserting an article updates each of
  * them at a place of its own (a random page, at scale); building them
  * after the load sorts their keys once. Not listed: the indexes the load
- * reads (entity keys, claim sketch, groups joined, events by date) and
+ * reads (entity keys, claim postings, groups joined, events by date) and
  * the two of articles that queries name with INDEXED BY.
  */
 static const char *const deferred[] = {
@@ -39,8 +39,8 @@ static const char *const deferred[] = {
 /*
  * Tables a load leaves to its end, each computed from the rows it
  * derives from, in key order (the statements run in one transaction).
- * claim_sketch: from the claims' fingerprints, the rows db_claim_insert
- * writes (as migration 0003 fills it); during the load it is in memory
+ * claim_postings: from the claims' fingerprints, the blocks db_claim_insert
+ * writes (as migration 0012 fills it); during the load it is in memory
  * (db_sketch.c). entity_cooccur: once per sentence and ordered pair of
  * distinct entities, as annotate.c counts them. entity_sources: per
  * entity and outlet, the articles and mentions db_entity_tally counts,
@@ -49,15 +49,18 @@ static const char *const deferred[] = {
 static const struct derived {
     const char *name, *sql;
 } derived[] = {
-    {"claim_sketch",
+    {"claim_postings",
      "WITH slot(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (-1), "
-     "(-2), (-3), (-4)), c AS (SELECT id, substr(kind, 1, 1) AS scope, "
+     "(-2), (-3), (-4)), c AS (SELECT id, unicode(kind) AS scope, "
      "fingerprint, length(fingerprint) / 4 AS n, CASE kind WHEN 'number' THEN "
-     "3 ELSE 8 END AS low FROM claims WHERE fingerprint IS NOT NULL) "
-     "INSERT OR IGNORE INTO claim_sketch(scope, hash, claim_id) SELECT "
-     "c.scope, substr(c.fingerprint, 4 * (CASE WHEN i >= 0 THEN i ELSE n + i "
-     "END) + 1, 4), c.id FROM c, slot WHERE (i >= 0 AND i < low AND i < n) OR "
-     "(i < 0 AND n + i >= 0) ORDER BY 1, 2, 3"},
+     "3 ELSE 8 END AS low FROM claims WHERE fingerprint IS NOT NULL), k AS "
+     "(SELECT DISTINCT (c.scope << 32) | dossier_word(c.fingerprint, CASE "
+     "WHEN i >= 0 THEN i ELSE n + i END) AS key, c.id AS id FROM c, slot "
+     "WHERE (i >= 0 AND i < low AND i < n) OR (i < 0 AND n + i >= 0)), b AS "
+     "(SELECT key, id, (row_number() OVER (PARTITION BY key ORDER BY id) - 1) "
+     "/ 128 AS block FROM k) INSERT INTO claim_postings(key, first_id, ids) "
+     "SELECT key, min(id), dossier_gaps(id) FROM b GROUP BY key, block ORDER "
+     "BY key, 2"},
     {"entity_cooccur",
      "DELETE FROM entity_cooccur; WITH s AS (SELECT DISTINCT article_id, "
      "sentence, entity_id FROM mentions) INSERT INTO entity_cooccur("
@@ -313,43 +316,24 @@ static int build_index(struct db *db, const char *name, const char *sql)
     return unlist(db, name, rc);
 }
 
-/* A row of claim_sketch to write (sketch_row). */
-struct sketch_fill {
-    struct db *db;
-    sqlite3_stmt *st;
-};
-
-static int sketch_row(void *ctx, char scope, uint32_t hash, int64_t claim_id)
+static int sketch_key_ids(void *ctx, uint64_t key, const int64_t *ids, size_t n)
 {
-    struct sketch_fill *f = ctx;
-    char text[2] = {scope, '\0'};
-    int rc;
-
-    sqlite3_bind_text(f->st, 1, text, 1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(f->st, 2, &hash, sizeof(hash), SQLITE_TRANSIENT);
-    sqlite3_bind_int64(f->st, 3, claim_id);
-    rc = sqlite3_step(f->st);
-    sqlite3_reset(f->st);
-    return rc == SQLITE_DONE ? DB_OK : db_status_of(f->db, rc);
+    return db_postings_write(ctx, key, ids, n);
 }
 
 /*
- * Fill claim_sketch from the sketch the load kept in memory, in key
+ * Fill claim_postings from the sketch the load kept in memory, in key
  * order, and unlist it, in one transaction: the same rows as its listed
  * statement computes from the claims (which a load killed before its
  * end leaves to the next open), without reading and sorting them.
  */
 static int sketch_fill(struct db *db)
 {
-    struct sketch_fill f = {db, NULL};
     int rc = db_begin(db);
 
-    if (rc != DB_OK)
-        return rc;
-    f.st = db_stmt(db, "INSERT OR IGNORE INTO claim_sketch(scope, hash, "
-                       "claim_id) VALUES (?, ?, ?)");
-    rc = f.st ? db_sketch_each(db->sketch, sketch_row, &f) : DB_ERROR;
-    return unlist(db, "claim_sketch", rc);
+    if (rc == DB_OK)
+        rc = db_sketch_each(db->sketch, sketch_key_ids, db);
+    return unlist(db, "claim_postings", rc);
 }
 
 int db_indexes_build(struct db *db, int *built)

@@ -1,6 +1,6 @@
 /*
  * db_sketch.c - the claim sketch held in memory while a bulk load fills
- * an empty database (db_load.c): table claim_sketch stays empty, keyed
+ * an empty database (db_load.c): table claim_postings stays empty, keyed
  * by random hashes, until the load ends and fills it in one sorted pass.
  *
  * It answers what the table would: the most recent claim ids stored for
@@ -107,11 +107,6 @@ void db_sketch_free(struct db_sketch *s)
     free(s);
 }
 
-static uint64_t sketch_key(char scope, uint32_t hash)
-{
-    return (uint64_t)(unsigned char)scope << 32 | hash;
-}
-
 /* The slot of @key, or of the free slot where it would go. */
 static size_t slot_of(const struct db_sketch *s, uint64_t key)
 {
@@ -145,7 +140,7 @@ static void grow(struct db_sketch *s)
 int db_sketch_add(struct db_sketch *s, char scope, uint32_t hash,
                   int64_t claim_id)
 {
-    uint64_t key = sketch_key(scope, hash);
+    uint64_t key = db_postings_key(scope, hash);
     size_t i = slot_of(s, key);
 
     if (claim_id <= 0 || claim_id > UINT32_MAX)
@@ -178,7 +173,7 @@ int db_sketch_add(struct db_sketch *s, char scope, uint32_t hash,
 size_t db_sketch_probe(const struct db_sketch *s, char scope, uint32_t hash,
                        int64_t *out, size_t max)
 {
-    size_t i = slot_of(s, sketch_key(scope, hash));
+    size_t i = slot_of(s, db_postings_key(scope, hash));
     const struct sketch_list *l = s->keys[i] ? &s->lists[s->list[i]] : NULL;
     size_t n = 0;
 
@@ -187,57 +182,42 @@ size_t db_sketch_probe(const struct db_sketch *s, char scope, uint32_t hash,
     return n;
 }
 
-/* A slot's key in claim_sketch's order: scope, then the hash's bytes as
- * stored (little-endian), as the table's blob compares them. */
+/* A key and its list, to visit the keys in order. */
 struct sketch_order {
-    uint64_t order;
+    uint64_t key;
     uint32_t list;
 };
 
-static int by_order(const void *a, const void *b)
+static int by_key(const void *a, const void *b)
 {
     const struct sketch_order *x = a, *y = b;
 
-    return (x->order > y->order) - (x->order < y->order);
-}
-
-static uint32_t bytes_order(uint32_t hash)
-{
-    unsigned char b[4];
-
-    memcpy(b, &hash, 4);
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
-           b[3];
+    return (x->key > y->key) - (x->key < y->key);
 }
 
 int db_sketch_each(const struct db_sketch *s,
-                   int (*row)(void *ctx, char scope, uint32_t hash,
-                              int64_t claim_id),
+                   int (*key_ids)(void *ctx, uint64_t key, const int64_t *ids,
+                                  size_t n),
                    void *ctx)
 {
     struct sketch_order *o = xmalloc((s->nlists + 1) * sizeof(*o));
-    size_t n = 0;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
     int rc = DB_OK;
 
+    /* Not the keys whose ids a rollback took out again. */
     for (size_t i = 0; i < s->nslots; i++)
-        if (s->keys[i])
-            o[n++] = (struct sketch_order){
-                (s->keys[i] >> 32) << 32 | bytes_order((uint32_t)s->keys[i]),
-                s->list[i]};
-    qsort(o, n, sizeof(*o), by_order);
+        if (s->keys[i] && s->lists[s->list[i]].n)
+            o[n++] = (struct sketch_order){s->keys[i], s->list[i]};
+    qsort(o, n, sizeof(*o), by_key);
     for (size_t i = 0; i < n && rc == DB_OK; i++) {
         const struct sketch_list *l = &s->lists[o[i].list];
-        char scope = (char)(o[i].order >> 32);
-        uint32_t hash;
-        /* The hash from its stored bytes again. */
-        unsigned char b[4] = {(unsigned char)(o[i].order >> 24),
-                              (unsigned char)(o[i].order >> 16),
-                              (unsigned char)(o[i].order >> 8),
-                              (unsigned char)o[i].order};
-        memcpy(&hash, b, 4);
-        for (uint32_t k = 0; k < l->n && rc == DB_OK; k++)
-            rc = row(ctx, scope, hash, l->ids[k]);
+        ids = xgrow(ids, sizeof(*ids), l->n + 1, &cap);
+        for (uint32_t k = 0; k < l->n; k++)
+            ids[k] = l->ids[k];
+        rc = key_ids(ctx, o[i].key, ids, l->n);
     }
+    free(ids);
     free(o);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/dates.h"
+#include "core/log.h"
 #include "core/utf8.h"
 #include "db/db_internal.h"
 
@@ -22,18 +23,16 @@
 #define EVENT_ENTITIES 32
 
 /*
- * A claim's sketch in claim_sketch: its lowest hashes (SKETCH_LOW, fewer
- * for a number, whose words only need a real share) and its highest
- * SKETCH_HIGH (a number's entities). Must match
- * schema/0003_claim_sketch.sql, whose trigger deletes these rows, and
- * the fill of claim_sketch in db_load.c, which writes them after a bulk
- * load.
+ * A claim's sketch, the keys it is listed under in claim_postings: its
+ * lowest hashes (SKETCH_LOW, fewer for a number, whose words only need a
+ * real share) and its highest SKETCH_HIGH (a number's entities). Must
+ * match the fills of claim_postings in SQL: schema/0012's and the one in
+ * db_load.c that a killed bulk load leaves to the next open.
  */
 #define SKETCH_LOW        8
 #define SKETCH_LOW_NUMBER 3
 #define SKETCH_HIGH       4
 /* Recent claims one probed hash contributes, and hashes probed at most. */
-#define SKETCH_PER_HASH   "32"
 #define SKETCH_PER_HASH_N 32
 #define SKETCH_PROBES     128
 
@@ -484,35 +483,71 @@ static int outlet_of(struct db *db, int64_t article_id, char **outlet)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
-/* Claim @id's rows of claim_sketch, or of the sketch a load keeps in
- * memory instead (db_sketch.c). */
+/* The hashes of a claim of @kind with fingerprint @fp[0..n) that its
+ * sketch keeps, into @out (SKETCH_LOW + SKETCH_HIGH of room); returns
+ * how many. */
+static size_t sketch_hashes(const char *kind, const uint32_t *fp, size_t n,
+                            uint32_t *out)
+{
+    size_t low = strcmp(kind, "number") == 0 ? SKETCH_LOW_NUMBER : SKETCH_LOW,
+           k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (i < low || i + SKETCH_HIGH >= n)
+            out[k++] = fp[i];
+    return k;
+}
+
+/* List claim @id under its sketch's keys in claim_postings, or in the
+ * sketch a load keeps in memory instead (db_sketch.c). */
 static int sketch_claim(struct db *db, const struct db_claim_row *c, int64_t id)
 {
-    size_t n = c->nfingerprint, low = strcmp(c->kind, "number") == 0
-                                          ? SKETCH_LOW_NUMBER
-                                          : SKETCH_LOW;
-    sqlite3_stmt *st = NULL;
+    uint32_t hashes[SKETCH_LOW + SKETCH_HIGH];
+    size_t n = sketch_hashes(c->kind, c->fingerprint, c->nfingerprint, hashes);
     int rc = DB_OK;
 
-    if (!db->sketch && !(st = db_stmt(db, "INSERT OR IGNORE INTO "
-                                          "claim_sketch(scope, hash, "
-                                          "claim_id) VALUES (substr(?1, 1, "
-                                          "1), ?2, ?3)")))
+    for (size_t i = 0; i < n && rc == DB_OK; i++)
+        rc = db->sketch ? db_sketch_add(db->sketch, c->kind[0], hashes[i], id)
+                        : db_postings_add(
+                              db, db_postings_key(c->kind[0], hashes[i]), id);
+    return rc;
+}
+
+/* Take the claims of article @article_id out of claim_postings. */
+static int sketch_forget_article(struct db *db, int64_t article_id)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, kind, fingerprint FROM claims "
+                                   "WHERE article_id = ? AND fingerprint IS "
+                                   "NOT NULL");
+    struct key_id {
+        uint64_t key;
+        int64_t id;
+    } *keys = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    if (!st)
         return DB_ERROR;
-    for (size_t i = 0; i < n && rc == DB_OK; i++) {
-        if (i >= low && i + SKETCH_HIGH < n)
-            continue;
-        if (db->sketch) {
-            rc = db_sketch_add(db->sketch, c->kind[0], c->fingerprint[i], id);
-            continue;
+    /* Read them all first: the removals run other statements. */
+    sqlite3_bind_int64(st, 1, article_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *kind = db_col_text(st, 1);
+        size_t bytes = (size_t)sqlite3_column_bytes(st, 2);
+        uint32_t *fp = xmalloc(bytes + 1), hashes[SKETCH_LOW + SKETCH_HIGH];
+        memcpy(fp, sqlite3_column_blob(st, 2), bytes);
+        size_t k = sketch_hashes(kind, fp, bytes / sizeof(*fp), hashes);
+        for (size_t i = 0; i < k; i++) {
+            keys = xgrow(keys, sizeof(*keys), n + 1, &cap);
+            keys[n++] = (struct key_id){db_postings_key(kind[0], hashes[i]),
+                                        sqlite3_column_int64(st, 0)};
         }
-        /* The fingerprint's own bytes, as the trigger cuts them out. */
-        db_bind_text(st, 1, c->kind);
-        sqlite3_bind_blob(st, 2, &c->fingerprint[i], sizeof(uint32_t),
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 3, id);
-        rc = db_step_done(db, st);
+        free(fp);
     }
+    sqlite3_reset(st);
+    rc = rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
+    for (size_t i = 0; i < n && rc == DB_OK; i++)
+        rc = db_postings_remove(db, keys[i].key, keys[i].id);
+    free(keys);
     return rc;
 }
 
@@ -625,6 +660,8 @@ int db_annotations_clear(struct db *db, int64_t article_id)
      * no longer hold the table's claims. */
     if (db->sketch)
         db_sketch_claims_forget(db->sketch);
+    else if ((rc = sketch_forget_article(db, article_id)) != DB_OK)
+        return rc;
     return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), &article_id,
                         1);
 }
@@ -877,36 +914,26 @@ static bool hits_pop(struct db_hit_tally *t, int64_t *claim_id)
 }
 
 /* Count the claims of hash @hash in the sketch of @kind's claims, the
- * most recent SKETCH_PER_HASH_N: with @st (the claim_sketch query), or
- * from the sketch in memory. In *@got how many; an SQLite result code
- * (SQLITE_DONE when fine). */
-static int sketch_probe(struct db *db, sqlite3_stmt *st, const char *kind,
-                        uint32_t hash, size_t *got)
+ * most recent SKETCH_PER_HASH_N: from table claim_postings, or from the
+ * sketch in memory. In *@got how many. */
+static int sketch_probe(struct db *db, const char *kind, uint32_t hash,
+                        size_t *got)
 {
     struct db_hit_tally *t = &db->tally_hits;
-    int rc;
+    int64_t ids[SKETCH_PER_HASH_N];
+    int rc = DB_OK;
 
-    *got = 0;
-    if (db->sketch) {
-        int64_t ids[SKETCH_PER_HASH_N];
-        size_t n =
+    if (db->sketch)
+        *got =
             db_sketch_probe(db->sketch, kind[0], hash, ids, SKETCH_PER_HASH_N);
-        for (size_t i = 0; i < n; i++)
-            if (!tally_add(t, ids[i]))
-                return SQLITE_NOMEM;
-        *got = n;
-        return SQLITE_DONE;
-    }
-    db_bind_text(st, 1, kind);
-    sqlite3_bind_blob(st, 2, &hash, sizeof(hash), SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!tally_add(t, sqlite3_column_int64(st, 0))) {
-            rc = SQLITE_NOMEM;
-            break;
+    else
+        rc = db_postings_newest(db, db_postings_key(kind[0], hash), ids,
+                                SKETCH_PER_HASH_N, got);
+    for (size_t i = 0; i < *got && rc == DB_OK; i++)
+        if (!tally_add(t, ids[i])) {
+            log_error("claim candidates: more claims than counted");
+            rc = DB_ERROR;
         }
-        ++*got;
-    }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -945,7 +972,7 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
 {
     size_t cap = 0, ccap = 0;
     sqlite3_stmt *st;
-    int rc = SQLITE_DONE;
+    int rc = DB_OK;
 
     *out = NULL;
     *n = 0;
@@ -962,19 +989,12 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
      * whole. Each hash yields its most recent claims only, so a common
      * word costs no more than a rare one.
      */
-    st = db->sketch
-             ? NULL
-             : db_stmt(db, "SELECT claim_id FROM claim_sketch WHERE "
-                           "scope = substr(?1, 1, 1) AND hash = ?2 "
-                           "ORDER BY claim_id DESC LIMIT " SKETCH_PER_HASH);
-    if (!st && !db->sketch)
-        return DB_ERROR;
     size_t step = nfp > SKETCH_PROBES ? nfp / SKETCH_PROBES + 1 : 1;
     tally_start(&db->tally_hits);
     for (size_t k = 0; k < nfp; k += step) {
         size_t got;
-        rc = sketch_probe(db, st, kind, fp[k], &got);
-        if (rc != SQLITE_DONE)
+        rc = sketch_probe(db, kind, fp[k], &got);
+        if (rc != DB_OK)
             break;
         /* A full posting list: a hash too common to tell claims apart. */
         if (common && got == SKETCH_PER_HASH_N) {
@@ -982,13 +1002,13 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
             (*common)[(*ncommon)++] = fp[k];
         }
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != DB_OK) {
         if (common) {
             free(*common);
             *common = NULL;
             *ncommon = 0;
         }
-        return db_status_of(db, rc);
+        return rc;
     }
     /* The claims met, best first. */
     hits_heapify(&db->tally_hits);

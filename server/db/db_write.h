@@ -137,8 +137,8 @@ struct db_claim_candidate {
 /*
  * db_claims_candidates - grouped claims of @kind in other articles than
  * @article_id whose stored sketch (a few of their fingerprint hashes, see
- * schema/0003_claim_sketch.sql) meets the hashes of @fp, most hashes met
- * first (at most @max). *@out is a new array (db_claim_candidates_free).
+ * schema/0003_claim_sketch.sql and 0012) meets the hashes of @fp, most hashes
+ * met first (at most @max). *@out is a new array (db_claim_candidates_free).
  * Unless @common is NULL, *@common (a new array, or NULL when *@ncommon is
  * 0) receives the hashes of @fp that so many stored claims carry that they
  * tell none apart.

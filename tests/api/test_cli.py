@@ -556,7 +556,7 @@ def bulk_load_killed(t):
         left, pending, _, _ = db_state(s.db)
         t.ok(pending and 'mentions_entity' in pending, 'indexes listed as '
              'not built', pending)
-        derived = {'claim_sketch', 'entity_cooccur', 'entity_sources'}
+        derived = {'claim_postings', 'entity_cooccur', 'entity_sources'}
         t.eq(sorted(set(want) - set(left) | derived), pending,
              'exactly those missing, and three tables to compute')
         rows = db_state(s.db)[2]

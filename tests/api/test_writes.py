@@ -7,11 +7,15 @@ usage: test_writes.py PATH/TO/dossier
 """
 
 import json
+import os
 import sqlite3
+import struct
 
 from harness import AUTH, Server, Tap, article
 
 tap = Tap()
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                      'schema')
 srv = Server(tap.binary)
 NDJSON = {'Content-Type': 'application/x-ndjson'}
 
@@ -350,6 +354,12 @@ UNDO = {
         'ALTER TABLE claim_groups DROP COLUMN label_claim_id; '
         'ALTER TABLE claims DROP COLUMN label_start; '
         'ALTER TABLE claims DROP COLUMN label_end;',
+    # Schema 3's claim_sketch, as it filled it, and its trigger.
+    12: open(os.path.join(SCHEMA, '0003_claim_sketch.sql')).read().split(
+        'DROP INDEX IF EXISTS claim_terms_claim;')[0] +
+        open(os.path.join(SCHEMA, '0003_claim_sketch.sql')).read().split(
+            'DROP TABLE IF EXISTS claim_terms;')[1] +
+        'DROP TABLE claim_postings;',
 }
 
 
@@ -696,6 +706,89 @@ def group_labels_follow_writes(t):
         t.eq(s.json('/api/v1/health')['schema_version'] >= 11, True,
              'the database migrates')
         t.eq(labels(s), stored, 'and keeps them')
+
+
+def postings(db):
+    """claim_postings decoded: {key: [ids]}, and its blocks' sizes."""
+    con = sqlite3.connect(db)
+    lists, sizes = {}, []
+    for key, first, gaps in con.execute(
+            'SELECT key, first_id, ids FROM claim_postings ORDER BY 1, 2'):
+        ids, gap, shift = [first], 0, 0
+        for b in gaps:
+            gap |= (b & 0x7f) << shift
+            shift += 7
+            if not b & 0x80:
+                ids.append(ids[-1] + gap)
+                gap, shift = 0, 0
+        lists.setdefault(key, []).extend(ids)
+        sizes.append(len(ids))
+    con.close()
+    return lists, sizes
+
+
+def sketch_keys(db):
+    """What claim_postings must hold, from the claims: each claim under
+    its scope and its lowest hashes (3 for a number, else 8) and its
+    highest 4."""
+    con = sqlite3.connect(db)
+    want = {}
+    for cid, kind, fp in con.execute('SELECT id, kind, fingerprint FROM '
+                                     'claims WHERE fingerprint IS NOT NULL'):
+        words = struct.unpack('<%dI' % (len(fp) // 4), fp)
+        low = 3 if kind == 'number' else 8
+        for i, w in enumerate(words):
+            if i < low or i + 4 >= len(words):
+                want.setdefault(ord(kind[0]) << 32 | w, set()).add(cid)
+    con.close()
+    return {k: sorted(v) for k, v in want.items()}
+
+
+@tap.test
+def postings_follow_writes(t):
+    # claim_postings lists each claim under its sketch's keys, in blocks
+    # of up to 128 ids: after POSTs, DELETEs (first ids of a block among
+    # them), a bulk load of the same articles and a migration from
+    # schema 11's claim_sketch, it holds exactly what the claims say.
+    said = ('Officials said as many as %d,000 troops were moved to the '
+            'border on Monday. ')
+    docs = [{'id': 'post-%d' % i, 'source': 'Wire %d' % (i % 7),
+             'body': said % (100 + i % 3) + 'Harbour note %d was filed.' % i}
+            for i in range(170)]
+    with Server(tap.binary, sample=False) as s:
+        r = s.post('/api/v1/articles', [article(d['body'], source=d['source'])
+                                        for d in docs[:150]], AUTH)
+        t.status(r, 201, '150 articles stored')
+        lists, sizes = postings(s.db)
+        t.eq(lists, sketch_keys(s.db), 'after POSTs: every claim under its '
+             'keys, no other id')
+        t.ok(max(sizes) == 128 and max(len(v) for v in lists.values()) > 128,
+             'a key of more than 128 claims spans blocks of at most 128',
+             max(sizes))
+        created = r.json()['created']
+        for a in created[:3] + created[64:80] + created[127:131]:
+            s.delete('/api/v1/articles/%d' % a, AUTH)
+        lists, sizes = postings(s.db)
+        t.eq(lists, sketch_keys(s.db), 'after 23 DELETEs: the same')
+        t.ok(min(sizes) >= 1, 'no empty block left', min(sizes))
+        r = s.post('/api/v1/articles', [article(d['body'], source=d['source'])
+                                        for d in docs[150:]], AUTH)
+        t.status(r, 201, '20 more stored')
+        t.eq(postings(s.db)[0], sketch_keys(s.db), 'after more POSTs: the '
+             'same')
+    with Server(tap.binary, start=False) as bulk, \
+            Server(tap.binary, start=False) as old:
+        bulk.ingest(docs)
+        take_back(old, docs, 11)
+        t.eq(sqlite3.connect(old.db).execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = "
+            "'claim_postings'").fetchone()[0], 0, 'a schema-11 database: '
+             'claim_sketch, no claim_postings')
+        old.start()
+        t.eq(postings(old.db), postings(bulk.db), 'migrated from schema '
+             '11: the blocks of a bulk load of the same articles')
+        t.eq(postings(bulk.db)[0], sketch_keys(bulk.db), 'which lists every '
+             'claim under its keys')
 
 
 @tap.test

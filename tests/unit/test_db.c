@@ -2652,28 +2652,34 @@ static size_t model_probe(const struct sketch_row *rows, size_t n, char scope,
     return got;
 }
 
-/* Rows in claim_sketch's order: scope, the hash's bytes, the claim. */
+/* Rows in claim_postings' order: key (scope, hash), then the claim. */
 static int by_table_key(const void *a, const void *b)
 {
     const struct sketch_row *x = a, *y = b;
-    int c = x->scope != y->scope ? x->scope - y->scope
-                                 : memcmp(&x->hash, &y->hash, 4);
+    uint64_t kx = db_postings_key(x->scope, x->hash),
+             ky = db_postings_key(y->scope, y->hash);
 
-    return c ? c : (x->id > y->id) - (x->id < y->id);
+    return kx != ky ? (kx > ky) - (kx < ky) : (x->id > y->id) - (x->id < y->id);
 }
 
 struct visit {
     const struct sketch_row *want;
-    size_t n, seen, wrong;
+    size_t n, seen, wrong, keys;
 };
 
-static int visit_row(void *ctx, char scope, uint32_t hash, int64_t id)
+static int visit_key(void *ctx, uint64_t key, const int64_t *ids, size_t n)
 {
     struct visit *v = ctx;
-    const struct sketch_row *w = v->seen < v->n ? &v->want[v->seen] : NULL;
 
-    v->wrong += !w || w->scope != scope || w->hash != hash || w->id != id;
-    v->seen++;
+    v->keys++;
+    for (size_t i = 0; i < n; i++, v->seen++) {
+        const struct sketch_row *w = v->seen < v->n ? &v->want[v->seen] : NULL;
+        v->wrong +=
+            !w || db_postings_key(w->scope, w->hash) != key || w->id != ids[i];
+    }
+    /* Each key once: the next row is another key's. */
+    v->wrong += v->seen < v->n && db_postings_key(v->want[v->seen].scope,
+                                                  v->want[v->seen].hash) == key;
     return DB_OK;
 }
 
@@ -2724,15 +2730,16 @@ static void test_sketch(void)
         ok(a == b && a > 32 && memcmp(got, want, a * sizeof(*got)) == 0,
            "sketch: shared key %u, %zu ids, newest first", h, a);
     }
-    /* Every row, in claim_sketch's key order (a blob's bytes). */
+    /* Every key once, in order, with its ids ascending. */
     struct sketch_row *sorted = xmalloc((n + 1) * sizeof(*sorted));
     memcpy(sorted, rows, n * sizeof(*rows));
     qsort(sorted, n, sizeof(*sorted), by_table_key);
-    struct visit v = {sorted, n, 0, 0};
-    int each = db_sketch_each(s, visit_row, &v);
-    ok(each == DB_OK && v.seen == n && v.wrong == 0,
-       "sketch: each row once, in the table's key order (%zu of %zu)", v.seen,
-       n);
+    struct visit v = {sorted, n, 0, 0, 0};
+    int each = db_sketch_each(s, visit_key, &v);
+    ok(each == DB_OK && v.seen == n && v.wrong == 0 && v.keys > 1000,
+       "sketch: each key once, in order, its ids ascending (%zu of %zu "
+       "ids, %zu keys)",
+       v.seen, n, v.keys);
     free(sorted);
     is_int(db_sketch_probe(s, 'x', 1, got, 32), 0, "sketch: unknown key");
     is_int(db_sketch_add(s, 'q', 1, (int64_t)UINT32_MAX + 1), DB_ERROR,
@@ -2860,6 +2867,96 @@ static int64_t sql_int(struct db *db, const char *sql)
     return db_query_int64(db, &dq, &v) == DB_OK ? v : -1;
 }
 
+/*
+ * claim_postings against a model: ids added (mostly new ones, some
+ * older than a key's first, some again) and removed (some not there) at
+ * random under a few keys, with the newest of each key and every block
+ * checked along the way; a list written at once equals the same adds;
+ * the fill's SQL functions; a malformed block is an error.
+ */
+static void test_postings(void)
+{
+    enum { KEYS = 3, MAXID = 1200 };
+    static bool model[KEYS][MAXID + 1];
+    struct db *db = NULL;
+    uint32_t seed = 11;
+    size_t bad_newest = 0, bad_blocks = 0;
+    int64_t next = 1, got[40];
+
+    if (!(db = open_scratch("postings.db")))
+        return;
+    db_begin(db);
+    for (int step = 0; step < 6000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8, k = r % KEYS;
+        uint64_t key = db_postings_key('q', k);
+        int64_t id =
+            r % 10 < 6 && next < MAXID ? next++ : 1 + (int64_t)(r % MAXID);
+        if (r % 10 < 8) {
+            db_postings_add(db, key, id);
+            model[k][id] = true;
+        } else {
+            db_postings_remove(db, key, id);
+            model[k][id] = false;
+        }
+        size_t n = 0, want = 0;
+        db_postings_newest(db, key, got, 32, &n);
+        for (int64_t i = MAXID; i > 0 && want < 32; i--)
+            if (model[k][i])
+                bad_newest += want >= n || got[want++] != i;
+        bad_newest += n != want;
+    }
+    is_int(bad_newest, 0,
+           "postings: each key's 32 newest, newest first, "
+           "as the model's after every step");
+    for (unsigned k = 0; k < KEYS; k++) {
+        size_t n = 0, want = 0;
+        int64_t *all = xmalloc((MAXID + 1) * sizeof(*all));
+        db_postings_newest(db, db_postings_key('q', k), all, MAXID + 1, &n);
+        for (int64_t i = MAXID; i > 0; i--)
+            if (model[k][i])
+                bad_blocks += want >= n || all[want++] != i;
+        bad_blocks += n != want;
+        free(all);
+    }
+    is_int(bad_blocks, 0, "postings: every id of each key, once");
+    /* At once, or one by one: the same blocks. */
+    int64_t ids[300];
+    for (size_t i = 0; i < 300; i++)
+        ids[i] = 5 + 3 * (int64_t)i + (int64_t)(i * i % 3);
+    db_postings_write(db, db_postings_key('s', 1), ids, 300);
+    for (size_t i = 0; i < 300; i++)
+        db_postings_add(db, db_postings_key('s', 2), ids[i]);
+    is_int(sql_int(db, "SELECT count(*) FROM claim_postings a JOIN "
+                       "claim_postings b ON b.key = a.key + 1 AND "
+                       "b.first_id = a.first_id AND b.ids = a.ids WHERE "
+                       "a.key = unicode('s') << 32 | 1"),
+           3,
+           "postings: a list written at once = its ids added in order "
+           "(3 blocks of 128, 128, 44)");
+    is_int(sql_int(db, "SELECT dossier_word(x'0100000002000000', 1) + "
+                       "dossier_word(x'0100000002000000', 0)"),
+           3, "dossier_word: a fingerprint's hashes");
+    is_int(sql_int(db, "SELECT dossier_word(x'01000000', 1) IS NULL"), 1,
+           "dossier_word: NULL past the end");
+    is_int(
+        sql_int(db,
+                "SELECT hex(dossier_gaps(v)) = '018101A001' FROM "
+                "(SELECT column1 AS v FROM (VALUES (300), (10), (11), (140), "
+                "(11)))"),
+        1, "dossier_gaps: sorted, once each, varint gaps from the first");
+
+    db_exec(db, "INSERT INTO claim_postings VALUES (99, 1, x'00')");
+    size_t n;
+    ok(db_postings_newest(db, 99, got, 32, &n) == DB_ERROR,
+       "postings: a malformed block (a gap of 0) is an error");
+    ok(db_postings_add(db, 99, 5) == DB_ERROR,
+       "postings: and no add goes into it");
+    db_rollback(db);
+    db_close(db);
+    remove_db("postings.db");
+}
+
 /* The claims the sketch of a load in memory holds under quote hash @h. */
 static size_t sketch_ids(struct db *db, uint32_t h, int64_t *ids)
 {
@@ -2918,7 +3015,7 @@ static void test_load(void)
     db_rollback(db);
     ok(sketch_ids(db, 11, ids) == 1 && ids[0] == c2,
        "load: a rolled-back transaction takes its claims out");
-    is_int(sql_int(db, "SELECT count(*) FROM claim_sketch"), 0,
+    is_int(sql_int(db, "SELECT count(*) FROM claim_postings"), 0,
            "load: the table stays empty");
 
     ok(db_indexes_build(db, &built) == DB_OK && built == 19 && !db->sketch,
@@ -2927,13 +3024,15 @@ static void test_load(void)
                        "'index'"),
            indexes, "load: every index back");
     is_int(db_indexes_pending(db), 0, "load: none listed");
-    char sql[128];
+    char sql[256];
     snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM claim_sketch WHERE "
-             "claim_id = %lld AND scope = 'q'",
+             "SELECT count(*) FROM claim_postings WHERE first_id = %lld AND "
+             "ids = x'' AND key >> 32 = unicode('q') AND key & 0xffffffff "
+             "IN (11, 22, 33)",
              (long long)c2);
-    is_int(sql_int(db, sql), 3, "load: the committed claim's sketch rows");
-    is_int(sql_int(db, "SELECT count(*) FROM claim_sketch"), 3,
+    is_int(sql_int(db, sql), 3,
+           "load: the committed claim listed under its three keys");
+    is_int(sql_int(db, "SELECT count(*) FROM claim_postings"), 3,
            "load: and no others");
 
     ok(db_load_begin(db, &deferring) == DB_OK && !deferring && !db->sketch &&
@@ -3247,6 +3346,7 @@ int main(void)
     test_sketch_claims();
     test_held_candidates();
     test_load_entity_find();
+    test_postings();
     test_load();
 
     remove_db("test.db");
