@@ -856,7 +856,9 @@ static void test_filter_memo(struct db *db)
     db_close(reader);
 }
 
-static json_t *entity(struct db *db, int64_t id)
+/* The object @get writes for @id, parsed; NULL when it fails. */
+static json_t *read_one(struct db *db, int64_t id,
+                        int (*get)(struct db *, int64_t, struct jsonw *))
 {
     struct buf b;
     struct jsonw w;
@@ -864,21 +866,34 @@ static json_t *entity(struct db *db, int64_t id)
 
     buf_init(&b, 1 << 20);
     jw_init(&w, &b);
-    if (db_entities_get(db, id, &w) == DB_OK)
+    if (get(db, id, &w) == DB_OK)
         j = json_loadb(b.data, b.len, 0, NULL);
     buf_release(&b);
     return j;
 }
 
+/* String member @key of the object @get writes for @id, or @none. */
+static const char *read_text(struct db *db, int64_t id,
+                             int (*get)(struct db *, int64_t, struct jsonw *),
+                             const char *key, const char *none)
+{
+    static char text[512];
+    json_t *j = read_one(db, id, get);
+
+    snprintf(text, sizeof(text), "%s",
+             j ? json_string_value(json_object_get(j, key)) : none);
+    json_decref(j);
+    return text;
+}
+
+static json_t *entity(struct db *db, int64_t id)
+{
+    return read_one(db, id, db_entities_get);
+}
+
 static const char *entity_name(struct db *db, int64_t id)
 {
-    static char name[128];
-    json_t *j = entity(db, id);
-
-    snprintf(name, sizeof(name), "%s",
-             j ? json_string_value(json_object_get(j, "name")) : "(none)");
-    json_decref(j);
-    return name;
+    return read_text(db, id, db_entities_get, "name", "(none)");
 }
 
 static int64_t entity_int(struct db *db, int64_t id, const char *field)
@@ -1474,26 +1489,10 @@ static void test_pool(void)
 }
 
 /* A status and source count of a claim group, as "status/N" or "gone". */
-/* GET /claim-groups/{id} as db_claim_groups_get() writes it; NULL when
- * it fails. */
-static json_t *group_get(struct db *db, int64_t id)
-{
-    struct buf b;
-    struct jsonw w;
-    json_t *j = NULL;
-
-    buf_init(&b, 1 << 20);
-    jw_init(&w, &b);
-    if (db_claim_groups_get(db, id, &w) == DB_OK)
-        j = json_loadb(b.data, b.len, 0, NULL);
-    buf_release(&b);
-    return j;
-}
-
 static const char *group_state(struct db *db, int64_t id)
 {
     static char text[64];
-    json_t *j = group_get(db, id);
+    json_t *j = read_one(db, id, db_claim_groups_get);
 
     snprintf(
         text, sizeof(text), "%s/%lld",
@@ -1507,13 +1506,7 @@ static const char *group_state(struct db *db, int64_t id)
 /* The label of group @id ("gone" if it cannot be read). */
 static const char *group_label(struct db *db, int64_t id)
 {
-    static char text[512];
-    json_t *j = group_get(db, id);
-
-    snprintf(text, sizeof(text), "%s",
-             j ? json_string_value(json_object_get(j, "label")) : "gone");
-    json_decref(j);
-    return text;
+    return read_text(db, id, db_claim_groups_get, "label", "gone");
 }
 
 static int64_t number_claim(struct db *db, int64_t article, double value,
