@@ -360,6 +360,10 @@ UNDO = {
         open(os.path.join(SCHEMA, '0003_claim_sketch.sql')).read().split(
             'DROP TABLE IF EXISTS claim_terms;')[1] +
         'DROP TABLE claim_postings;',
+    13: 'DROP TABLE claims_fts; CREATE VIRTUAL TABLE claims_fts USING fts5('
+        "text, content = 'claim_texts', content_rowid = 'id', tokenize = "
+        "'porter unicode61 remove_diacritics 2'); INSERT INTO claims_fts("
+        "claims_fts) VALUES ('rebuild');",
 }
 
 
@@ -744,6 +748,18 @@ def sketch_keys(db):
     return {k: sorted(v) for k, v in want.items()}
 
 
+def claim_ids(s, q):
+    """Ids of every claim /claims?q=@q lists."""
+    out, cursor = [], None
+    while True:
+        page = s.json('/api/v1/claims', dict(
+            {'q': q, 'limit': 100}, **({'cursor': cursor} if cursor else {})))
+        out += [c['id'] for c in page['items']]
+        cursor = page['next_cursor']
+        if not cursor:
+            return sorted(out)
+
+
 @tap.test
 def postings_follow_writes(t):
     # claim_postings lists each claim under its sketch's keys, in blocks
@@ -789,6 +805,19 @@ def postings_follow_writes(t):
              '11: the blocks of a bulk load of the same articles')
         t.eq(postings(bulk.db)[0], sketch_keys(bulk.db), 'which lists every '
              'claim under its keys')
+        # Schema 13 rebuilt the claims' full-text index without their
+        # token counts, which nothing ranks by.
+        bulk.start()
+        for q in ('troops', 'harbour note', '"many as"'):
+            t.eq(claim_ids(old, q), claim_ids(bulk, q),
+                 'claims matching %s: the same after the migration' % q)
+        t.ok(len(claim_ids(bulk, 'troops')) > 100, 'needs extraction: '
+             'claims about troops')
+        for db in (old.db, bulk.db):
+            t.eq(sqlite3.connect(db).execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = "
+                "'claims_fts_docsize'").fetchone()[0], 0,
+                 'no claims_fts_docsize table')
 
 
 @tap.test
