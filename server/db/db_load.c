@@ -316,23 +316,44 @@ static int build_index(struct db *db, const char *name, const char *sql)
     return unlist(db, name, rc);
 }
 
+/* Write a key's ids into an empty table at once. */
 static int sketch_key_ids(void *ctx, uint64_t key, const int64_t *ids, size_t n)
 {
     return db_postings_write(ctx, key, ids, n);
+}
+
+/* Add a key's ids one by one to what the table holds already. */
+static int sketch_key_ids_add(void *ctx, uint64_t key, const int64_t *ids,
+                              size_t n)
+{
+    int rc = DB_OK;
+
+    for (size_t i = 0; i < n && rc == DB_OK; i++)
+        rc = db_postings_add(ctx, key, ids[i]);
+    return rc;
 }
 
 /*
  * Fill claim_postings from the sketch the load kept in memory, in key
  * order, and unlist it, in one transaction: the same rows as its listed
  * statement computes from the claims (which a load killed before its
- * end leaves to the next open), without reading and sorting them.
+ * end leaves to the next open), without reading and sorting them. A
+ * writable server opened during the load may have filled it already
+ * (and listed claims POSTed to it): then each id is added to it.
  */
 static int sketch_fill(struct db *db)
 {
+    struct db_query dq;
+    int64_t filled = 0;
     int rc = db_begin(db);
 
+    if (rc == DB_OK) {
+        db_query_init(&dq, "SELECT EXISTS (SELECT 1 FROM claim_postings)");
+        rc = db_query_int64(db, &dq, &filled);
+    }
     if (rc == DB_OK)
-        rc = db_sketch_each(db->sketch, sketch_key_ids, db);
+        rc = db_sketch_each(db->sketch,
+                            filled ? sketch_key_ids_add : sketch_key_ids, db);
     return unlist(db, "claim_postings", rc);
 }
 
