@@ -27,11 +27,13 @@ WITH slot(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7),
                   length(fingerprint) / 4 AS n,
                   CASE kind WHEN 'number' THEN 3 ELSE 8 END AS low
            FROM claims WHERE fingerprint IS NOT NULL),
-     k AS (SELECT DISTINCT (c.scope << 32) | dossier_word(c.fingerprint,
+     -- A fingerprint's hashes are unique; its last four are taken where
+     -- they are not among its lowest: no key twice for a claim.
+     k AS (SELECT (c.scope << 32) | dossier_word(c.fingerprint,
                   CASE WHEN i >= 0 THEN i ELSE n + i END) AS key,
                   c.id AS id
            FROM c, slot
-           WHERE (i >= 0 AND i < low AND i < n) OR (i < 0 AND n + i >= 0)),
+           WHERE (i >= 0 AND i < low AND i < n) OR (i < 0 AND n + i >= low)),
      b AS (SELECT key, id, (row_number() OVER (PARTITION BY key
                   ORDER BY id) - 1) / 128 AS block FROM k)
 INSERT INTO claim_postings(key, first_id, ids)

@@ -40,7 +40,9 @@ static const char *const deferred[] = {
  * Tables a load leaves to its end, each computed from the rows it
  * derives from, in key order (the statements run in one transaction).
  * claim_postings: from the claims' fingerprints, the blocks db_claim_insert
- * writes (as migration 0012 fills it); during the load it is in memory
+ * writes (as migration 0012 fills it; a fingerprint's hashes are unique,
+ * and its last four are taken where they are not among its lowest, so
+ * no key is met twice for a claim); during the load it is in memory
  * (db_sketch.c). entity_cooccur: once per sentence and ordered pair of
  * distinct entities, as annotate.c counts them. entity_sources: per
  * entity and outlet, the articles and mentions db_entity_tally counts,
@@ -54,9 +56,9 @@ static const struct derived {
      "(-2), (-3), (-4)), c AS (SELECT id, unicode(kind) AS scope, "
      "fingerprint, length(fingerprint) / 4 AS n, CASE kind WHEN 'number' THEN "
      "3 ELSE 8 END AS low FROM claims WHERE fingerprint IS NOT NULL), k AS "
-     "(SELECT DISTINCT (c.scope << 32) | dossier_word(c.fingerprint, CASE "
-     "WHEN i >= 0 THEN i ELSE n + i END) AS key, c.id AS id FROM c, slot "
-     "WHERE (i >= 0 AND i < low AND i < n) OR (i < 0 AND n + i >= 0)), b AS "
+     "(SELECT (c.scope << 32) | dossier_word(c.fingerprint, CASE WHEN i >= 0 "
+     "THEN i ELSE n + i END) AS key, c.id AS id FROM c, slot WHERE (i >= 0 "
+     "AND i < low AND i < n) OR (i < 0 AND n + i >= low)), b AS "
      "(SELECT key, id, (row_number() OVER (PARTITION BY key ORDER BY id) - 1) "
      "/ 128 AS block FROM k) INSERT INTO claim_postings(key, first_id, ids) "
      "SELECT key, min(id), dossier_gaps(id) FROM b GROUP BY key, block ORDER "
