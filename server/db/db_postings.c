@@ -28,7 +28,7 @@
 
 /* A block's ids, ascending; one more than a block holds while adding. */
 struct block {
-    int64_t first; /* the row's first_id (0: no row) */
+    int64_t first; /* the row's first_id, as read */
     int64_t ids[POSTINGS_BLOCK + 1];
     size_t n;
 };
