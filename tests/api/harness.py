@@ -316,6 +316,13 @@ class Server:
                 query(path, params), r.status, short(r.body)))
         return r.json()
 
+    def items(self, path, params=None):
+        """Every item of a list, in pages of 100, raising on an error."""
+        items, _, err = self.pages(path, params, limit=100)
+        if err:
+            raise AssertionError('GET %s: %s' % (query(path, params), err))
+        return items
+
     def pages(self, path, params=None, limit=2, max_pages=500):
         """Follow next_cursor to the end: (items, pages, error or None)."""
         params = dict(params or {}, limit=limit)
