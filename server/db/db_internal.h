@@ -123,6 +123,9 @@ struct db {
  * yet) at once, as the same adds would store them.
  * db_postings_functions: the SQL functions the fills in SQL use.
  */
+/* Ids a block holds at most; schema/0012_claim_postings.sql cuts blocks
+ * of the same size. */
+#define DB_POSTINGS_BLOCK 128
 static inline uint64_t db_postings_key(char scope, uint32_t hash)
 {
     return (uint64_t)(unsigned char)scope << 32 | hash;

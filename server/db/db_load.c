@@ -60,9 +60,11 @@ static const struct derived {
      "THEN i ELSE n + i END) AS key, c.id AS id FROM c, slot WHERE (i >= 0 "
      "AND i < low AND i < n) OR (i < 0 AND n + i >= low)), b AS "
      "(SELECT key, id, (row_number() OVER (PARTITION BY key ORDER BY id) - 1) "
-     "/ 128 AS block FROM k) INSERT INTO claim_postings(key, first_id, ids) "
-     "SELECT key, min(id), dossier_gaps(id) FROM b GROUP BY key, block ORDER "
-     "BY key, 2"},
+     "/ " STR(DB_POSTINGS_BLOCK) " AS block FROM k) INSERT INTO "
+                                 "claim_postings(key, first_id, ids) "
+                                 "SELECT key, min(id), dossier_gaps(id) FROM b "
+                                 "GROUP BY key, block ORDER "
+                                 "BY key, 2"},
     {"entity_cooccur",
      "DELETE FROM entity_cooccur; WITH s AS (SELECT DISTINCT article_id, "
      "sentence, entity_id FROM mentions) INSERT INTO entity_cooccur("

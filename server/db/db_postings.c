@@ -2,13 +2,13 @@
  * db_postings.c - table claim_postings (schema/0012_claim_postings.sql):
  * under each key of the claims' sketches (a claim's scope above one of
  * its sampled hashes, db_postings_key()) the ids of the claims whose
- * sketch holds it, ascending, in blocks of up to POSTINGS_BLOCK. A block
+ * sketch holds it, ascending, in blocks of up to DB_POSTINGS_BLOCK. A block
  * is a row (key, first_id, ids): its first id, then each next one as its
  * gap from the one before, a varint (7 bits a byte, low bits first).
  *
  * A claim adds its id to the last block of each of its keys (a full
  * block starts the next), so a key's blocks are those of its ids cut in
- * POSTINGS_BLOCK from the first, as the fill at a load's end writes them
+ * DB_POSTINGS_BLOCK from the first, as the fill at a load's end writes them
  * (db_postings_write); deleting an article's claims takes their ids out
  * of their blocks. A grouping search reads the newest ids of a key from
  * its last block or two.
@@ -20,16 +20,13 @@
 #include "core/log.h"
 #include "db/db_internal.h"
 
-/* The fills in SQL (schema/0012_claim_postings.sql, db_load.c) cut
- * blocks of the same size. */
-#define POSTINGS_BLOCK 128
 /* A varint of a 64-bit gap takes at most 10 bytes. */
 #define GAP_MAX 10
 
 /* A block's ids, ascending; one more than a block holds while adding. */
 struct block {
     int64_t first; /* the row's first_id, as read */
-    int64_t ids[POSTINGS_BLOCK + 1];
+    int64_t ids[DB_POSTINGS_BLOCK + 1];
     size_t n;
 };
 
@@ -74,7 +71,7 @@ static bool block_decode(int64_t first, const unsigned char *gaps, size_t len,
         shift += 7;
         if (gaps[i] & 0x80)
             continue;
-        if (gap == 0 || gap > INT64_MAX || b->n == POSTINGS_BLOCK ||
+        if (gap == 0 || gap > INT64_MAX || b->n == DB_POSTINGS_BLOCK ||
             b->ids[b->n - 1] > INT64_MAX - (int64_t)gap)
             return false;
         b->ids[b->n] = b->ids[b->n - 1] + (int64_t)gap;
@@ -133,7 +130,7 @@ static int block_find(struct db *db, uint64_t key, int64_t id, struct block *b)
 static int block_exec(struct db *db, const char *sql, uint64_t key,
                       int64_t first, const int64_t *ids, size_t n)
 {
-    unsigned char gaps[POSTINGS_BLOCK * GAP_MAX];
+    unsigned char gaps[DB_POSTINGS_BLOCK * GAP_MAX];
     sqlite3_stmt *st = db_stmt(db, sql);
 
     if (!st)
@@ -156,10 +153,10 @@ static int block_insert(struct db *db, uint64_t key, const int64_t *ids,
 }
 
 /* Store @b back under @key: updated in place while its first id stays,
- * else its row replaced; cut in two past POSTINGS_BLOCK; gone if empty. */
+ * else its row replaced; cut in two past DB_POSTINGS_BLOCK; gone if empty. */
 static int block_store(struct db *db, uint64_t key, const struct block *b)
 {
-    size_t head = b->n > POSTINGS_BLOCK ? POSTINGS_BLOCK : b->n;
+    size_t head = b->n > DB_POSTINGS_BLOCK ? DB_POSTINGS_BLOCK : b->n;
     int rc = DB_OK;
 
     if (b->n && b->ids[0] == b->first)
@@ -188,7 +185,7 @@ int db_postings_add(struct db *db, uint64_t key, int64_t id)
     if (rc != DB_OK)
         return rc;
     /* A new claim's id comes last: a new block when this one is full. */
-    if (id > b.ids[b.n - 1] && b.n == POSTINGS_BLOCK)
+    if (id > b.ids[b.n - 1] && b.n == DB_POSTINGS_BLOCK)
         return block_insert(db, key, &id, 1);
     size_t at = b.n;
     while (at > 0 && b.ids[at - 1] >= id)
@@ -249,9 +246,10 @@ int db_postings_write(struct db *db, uint64_t key, const int64_t *ids, size_t n)
 {
     int rc = DB_OK;
 
-    for (size_t at = 0; at < n && rc == DB_OK; at += POSTINGS_BLOCK)
+    for (size_t at = 0; at < n && rc == DB_OK; at += DB_POSTINGS_BLOCK)
         rc = block_insert(db, key, ids + at,
-                          n - at < POSTINGS_BLOCK ? n - at : POSTINGS_BLOCK);
+                          n - at < DB_POSTINGS_BLOCK ? n - at
+                                                     : DB_POSTINGS_BLOCK);
     return rc;
 }
 
@@ -299,7 +297,7 @@ static int by_id(const void *x, const void *y)
 }
 
 /* dossier_gaps(id): a block's ids column for the ids aggregated (at
- * most POSTINGS_BLOCK; their first is the block's first_id, min(id)). */
+ * most DB_POSTINGS_BLOCK; their first is the block's first_id, min(id)). */
 static void gaps_final(sqlite3_context *ctx)
 {
     struct gaps_acc *a = sqlite3_aggregate_context(ctx, 0);
@@ -315,7 +313,7 @@ static void gaps_final(sqlite3_context *ctx)
             a->ids[n++] = a->ids[i];
     unsigned char *gaps = xmalloc(n * GAP_MAX + 1);
     size_t len = gaps_encode(a->ids, n, gaps);
-    if (n > POSTINGS_BLOCK)
+    if (n > DB_POSTINGS_BLOCK)
         sqlite3_result_error(ctx, "dossier_gaps: more ids than a block", -1);
     else
         sqlite3_result_blob(ctx, gaps, (int)len, SQLITE_TRANSIENT);
