@@ -104,6 +104,11 @@ struct db {
     struct db_filter_memo filters;
     struct db_top_memo top;
     struct db_hit_tally tally_hits;
+    /* The claim ids db_claims_sketch() handed out last, [from, end), to
+     * claims of article @article_id. */
+    struct {
+        int64_t article_id, from, end;
+    } listed;
     /* While a bulk load fills an empty database (db_load.c): the claim
      * sketch, held here instead of in table claim_postings; and, as long
      * as it is not NULL, the entities' counts are written at commits
@@ -171,8 +176,8 @@ void db_sketch_commit(struct db_sketch *s);
  * DB_SKETCH_CLAIMS.
  * db_sketch_claim_add copies @c (its id past those added before, or
  * DB_ERROR); db_sketch_claim: the claim @id, or NULL when not held (too
- * old, or never added): then the table has it. db_sketch_claim_group:
- * the group claim @id joined. The texts are NULL where the row's are.
+ * old, or never added): then the table has it; it was stored in its
+ * group. The texts are NULL where the row's are.
  */
 #define DB_SKETCH_CLAIMS (1 << 19)
 struct db_sketch_claim {
@@ -188,7 +193,6 @@ struct db_sketch_claim {
 int db_sketch_claim_add(struct db_sketch *s, const struct db_sketch_claim *c);
 const struct db_sketch_claim *db_sketch_claim(const struct db_sketch *s,
                                               int64_t id);
-void db_sketch_claim_group(struct db_sketch *s, int64_t id, int64_t group_id);
 /* Drop every claim held (the table has them all). */
 void db_sketch_claims_forget(struct db_sketch *s);
 /*

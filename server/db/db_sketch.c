@@ -379,15 +379,6 @@ const struct db_sketch_claim *db_sketch_claim(const struct db_sketch *s,
     return c && id > 0 && c->id == id ? c : NULL;
 }
 
-void db_sketch_claim_group(struct db_sketch *s, int64_t id, int64_t group_id)
-{
-    struct db_sketch_claim *c =
-        (struct db_sketch_claim *)db_sketch_claim(s, id);
-
-    if (c)
-        c->group_id = group_id;
-}
-
 const char *db_sketch_name(const struct db_sketch *s, int64_t entity_id)
 {
     return entity_id > 0 && (size_t)entity_id < s->nnames ? s->names[entity_id]

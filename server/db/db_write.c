@@ -551,8 +551,10 @@ static int sketch_forget_article(struct db *db, int64_t article_id)
     return rc;
 }
 
-/* Hand claim @id, just stored as @c, to the sketch in memory. */
-static int hold_claim(struct db *db, const struct db_claim_row *c, int64_t id)
+/* Hand claim @id, just stored as @c in group @group_id, to the sketch in
+ * memory. */
+static int hold_claim(struct db *db, const struct db_claim_row *c, int64_t id,
+                      int64_t group_id)
 {
     char *outlet;
     int rc = outlet_of(db, c->article_id, &outlet);
@@ -562,6 +564,7 @@ static int hold_claim(struct db *db, const struct db_claim_row *c, int64_t id)
     rc = db_sketch_claim_add(db->sketch,
                              &(struct db_sketch_claim){
                                  .id = id,
+                                 .group_id = group_id,
                                  .article_id = c->article_id,
                                  .speaker_entity_id = c->speaker_entity_id,
                                  .value = c->has_value ? c->value : 0,
@@ -577,23 +580,135 @@ static int hold_claim(struct db *db, const struct db_claim_row *c, int64_t id)
     return rc;
 }
 
-int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
+int db_claims_sketch(struct db *db, const struct db_claim_row *c, size_t n,
+                     int64_t *first)
 {
-    /* The outlet key and the date from the claim's article (a missing
-     * article makes them NULL: a constraint error, not a stray claim). */
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO claims(article_id, kind, "
-                                   "start, \"end\", sentence, "
-                                   "speaker_entity_id, speaker_text, value, "
-                                   "unit, qualifier, fingerprint, "
-                                   "label_start, label_end, source_key, "
-                                   "published) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                   "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                                   "(SELECT coalesce(source, '#' || id) "
-                                   "FROM articles WHERE id = ?1), (SELECT "
-                                   "coalesce(published, '') FROM articles "
-                                   "WHERE id = ?1))");
+    /* The ids SQLite would give them: one past the largest. */
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT coalesce(max(id), 0) + 1 FROM claims");
     int rc;
 
+    if (!st)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    *first = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return db_status_of(db, rc);
+    rc = DB_OK;
+    db->listed.article_id = n ? c->article_id : 0;
+    db->listed.from = *first;
+    db->listed.end = *first + (int64_t)n;
+    for (size_t i = 0; i < n && rc == DB_OK; i++)
+        rc = sketch_claim(db, &c[i], *first + (int64_t)i);
+    return rc;
+}
+
+/* The outlet key of article ?1, as SOURCE_KEY_OF_2 of ?2. */
+#define SOURCE_KEY_OF_1                                                        \
+    "(SELECT coalesce(source, '#' || id) FROM articles WHERE id = ?1)"
+
+/*
+ * What claim @c adds to group @group_id, asked before it joins: a new
+ * outlet? A number that another outlet gives differently, or a quote
+ * another speaker is named for, makes the group conflicting for good.
+ * ?1 the claim's article, ?2 the group, ?3 its kind, ?4 its value, ?5 its
+ * speaker.
+ */
+static int group_join(struct db *db, const struct db_claim_row *c,
+                      int64_t group_id)
+{
+    static const char *const steps[] = {
+        "UPDATE claim_groups SET source_count = source_count + 1 WHERE id = "
+        "?2 AND NOT EXISTS (SELECT 1 FROM claims WHERE group_id = ?2 AND "
+        "source_key = " SOURCE_KEY_OF_1 ")",
+        /* Range seeks on (group_id, source_key, value) past the claim's
+         * own outlet, and on (group_id, speaker_entity_id). */
+        "UPDATE claim_groups SET status = 'conflicting' WHERE id = ?2 AND ("
+        "(?3 = 'number' AND (EXISTS (SELECT 1 FROM claims o WHERE o.group_id "
+        "= ?2 AND o.source_key < " SOURCE_KEY_OF_1 " AND o.value != ?4) OR "
+        "EXISTS (SELECT 1 FROM claims o WHERE o.group_id = ?2 AND "
+        "o.source_key > " SOURCE_KEY_OF_1 " AND o.value != ?4))) OR "
+        "(?3 = 'quote' AND (EXISTS (SELECT 1 FROM claims o WHERE o.group_id "
+        "= ?2 AND o.speaker_entity_id < ?5) OR EXISTS (SELECT 1 FROM claims "
+        "o WHERE o.group_id = ?2 AND o.speaker_entity_id > ?5))))",
+        "UPDATE claim_groups SET status = CASE WHEN source_count >= 2 THEN "
+        "'corroborated' ELSE 'single' END WHERE id = ?2 AND status != "
+        "'conflicting'",
+    };
+
+    for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+        sqlite3_stmt *st = db_stmt(db, steps[i]);
+        if (!st)
+            return DB_ERROR;
+        sqlite3_bind_int64(st, 1, c->article_id);
+        sqlite3_bind_int64(st, 2, group_id);
+        if (i == 1) {
+            db_bind_text(st, 3, c->kind);
+            if (c->has_value)
+                sqlite3_bind_double(st, 4, c->value);
+            else
+                sqlite3_bind_null(st, 4);
+            if (c->speaker_entity_id)
+                sqlite3_bind_int64(st, 5, c->speaker_entity_id);
+            else
+                sqlite3_bind_null(st, 5);
+        }
+        int rc = db_step_done(db, st);
+        if (rc != DB_OK)
+            return rc;
+    }
+    return DB_OK;
+}
+
+/* A new group, *@group_id, of claim @claim_id of @kind, its first member
+ * and label: one outlet, nothing to agree or conflict with. */
+static int group_start(struct db *db, const char *kind, int64_t claim_id,
+                       int64_t *group_id)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO claim_groups(kind, label, "
+                                   "label_claim_id, status, source_count) "
+                                   "VALUES (?, '', ?, 'single', 1)");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, kind);
+    sqlite3_bind_int64(st, 2, claim_id);
+    rc = db_step_done(db, st);
+    if (rc == DB_OK)
+        *group_id = sqlite3_last_insert_rowid(db->conn);
+    return rc;
+}
+
+int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id,
+                    int64_t *group_id)
+{
+    int64_t group = c->group_id;
+    sqlite3_stmt *st;
+    int rc = DB_OK;
+
+    *id = c->id;
+    if (!*id)
+        rc = db_claims_sketch(db, c, 1, id);
+    if (rc == DB_OK && group == DB_CLAIM_NEW_GROUP)
+        rc = group_start(db, c->kind, *id, &group);
+    else if (rc == DB_OK && group)
+        rc = group_join(db, c, group);
+    if (rc != DB_OK)
+        return rc;
+    if (group_id)
+        *group_id = group;
+
+    /* The outlet key and the date from the claim's article (a missing
+     * article makes them NULL: a constraint error, not a stray claim). */
+    st = db_stmt(db, "INSERT INTO claims(id, group_id, article_id, kind, "
+                     "start, \"end\", sentence, speaker_entity_id, "
+                     "speaker_text, value, unit, qualifier, fingerprint, "
+                     "label_start, label_end, source_key, published) VALUES "
+                     "(?14, ?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                     "?11, ?12, ?13, " SOURCE_KEY_OF_1 ", (SELECT "
+                     "coalesce(published, '') FROM articles WHERE id = ?1))");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, c->article_id);
@@ -625,15 +740,16 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id)
         sqlite3_bind_null(st, 12);
         sqlite3_bind_null(st, 13);
     }
-    rc = db_step_done(db, st);
-    if (rc != DB_OK)
+    sqlite3_bind_int64(st, 14, *id);
+    if (group)
+        sqlite3_bind_int64(st, 15, group);
+    else
+        sqlite3_bind_null(st, 15);
+    if ((rc = db_step_done(db, st)) != DB_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(db->conn);
     if ((rc = db_fts_added(db, true, *id)) != DB_OK)
         return rc;
-    if (db->sketch && (rc = hold_claim(db, c, *id)) != DB_OK)
-        return rc;
-    return sketch_claim(db, c, *id);
+    return db->sketch ? hold_claim(db, c, *id, group) : DB_OK;
 }
 
 int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id)
@@ -1030,6 +1146,11 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
     int status = DB_OK;
     while (*n < max && rc == SQLITE_DONE && status == DB_OK &&
            hits_pop(&db->tally_hits, &id)) {
+        /* The asking article's own claims, listed and not all stored
+         * yet, are no candidates (as the query says of stored ones). */
+        if (article_id == db->listed.article_id && id >= db->listed.from &&
+            id < db->listed.end)
+            continue;
         /* The same as the query, without it. */
         const struct db_sketch_claim *held =
             db->sketch ? db_sketch_claim(db->sketch, id) : NULL;
@@ -1082,71 +1203,6 @@ void db_claim_candidates_free(struct db_claim_candidate *c, size_t n)
         free(c[i].fingerprint);
     }
     free(c);
-}
-
-int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
-                         int64_t *id)
-{
-    /* One claim: one outlet, nothing to agree or conflict with. */
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO claim_groups(kind, label, "
-                                   "label_claim_id, status, source_count) "
-                                   "VALUES (?, '', ?, 'single', 1)");
-    int rc;
-
-    if (!st)
-        return DB_ERROR;
-    db_bind_text(st, 1, kind);
-    sqlite3_bind_int64(st, 2, claim_id);
-    rc = db_step_done(db, st);
-    if (rc != DB_OK)
-        return rc;
-    *id = sqlite3_last_insert_rowid(db->conn);
-    if (db->sketch)
-        db_sketch_claim_group(db->sketch, claim_id, *id);
-    return exec_ids(db, "UPDATE claims SET group_id = ?2 WHERE id = ?1",
-                    claim_id, *id);
-}
-
-int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id)
-{
-    /*
-     * Asked before the claim joins: a new outlet? A number that another
-     * outlet gives differently, or a quote another speaker is named for,
-     * makes the group conflicting for good.
-     */
-    static const char *const steps[] = {
-        "UPDATE claim_groups SET source_count = source_count + 1 WHERE id = "
-        "?2 AND NOT EXISTS (SELECT 1 FROM claims WHERE group_id = ?2 AND "
-        "source_key = (SELECT source_key FROM claims WHERE id = ?1))",
-        /* Range seeks on (group_id, source_key, value) past the claim's
-         * own outlet, and on (group_id, speaker_entity_id). */
-        "UPDATE claim_groups SET status = 'conflicting' WHERE id = ?2 AND ("
-        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
-        "n.kind = 'number' AND o.group_id = ?2 AND o.source_key < "
-        "n.source_key AND o.value != n.value) OR "
-        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
-        "n.kind = 'number' AND o.group_id = ?2 AND o.source_key > "
-        "n.source_key AND o.value != n.value) OR "
-        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
-        "n.kind = 'quote' AND o.group_id = ?2 AND o.speaker_entity_id < "
-        "n.speaker_entity_id) OR "
-        "EXISTS (SELECT 1 FROM claims n, claims o WHERE n.id = ?1 AND "
-        "n.kind = 'quote' AND o.group_id = ?2 AND o.speaker_entity_id > "
-        "n.speaker_entity_id))",
-        "UPDATE claims SET group_id = ?2 WHERE id = ?1",
-        "UPDATE claim_groups SET status = CASE WHEN source_count >= 2 THEN "
-        "'corroborated' ELSE 'single' END WHERE id = ?2 AND status != "
-        "'conflicting'",
-    };
-
-    for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
-        int rc = exec_ids(db, steps[i], claim_id, group_id);
-        if (rc != DB_OK)
-            return rc;
-    }
-    if (db->sketch)
-        db_sketch_claim_group(db->sketch, claim_id, group_id);
-    return DB_OK;
 }
 
 int db_article_groups(struct db *db, int64_t article_id, int64_t **ids,

@@ -78,8 +78,32 @@ struct db_claim_row {
     /* What a group this claim starts is labelled with, when not the
      * claim's own span (code points; label_end 0: its own). */
     int64_t label_start, label_end;
+    /* Its id from db_claims_sketch(), or 0: the next, sketched by the
+     * insert. */
+    int64_t id;
+    /* Its group: 0 none, DB_CLAIM_NEW_GROUP a new one it labels, else the
+     * id of the group it joins. */
+    int64_t group_id;
 };
-int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id);
+#define DB_CLAIM_NEW_GROUP (-1)
+
+/*
+ * A claim is written once, with its group, which is chosen by comparing
+ * it with the claims stored before (db_claims_candidates). So the claims
+ * of an article are stored in two steps: db_claims_sketch() lists the
+ * sketches of @c[0..n) (claim_postings, or a load's sketch in memory)
+ * under the ids they will have, *@first, *@first + 1, ..., so that the
+ * article's candidate searches meet them as before they were grouped (and
+ * pass over them, as over every claim of the asking article);
+ * db_claim_insert() then stores each as its row's id says, in its group:
+ * it starts or joins the group first, updating the group's outlets and
+ * status by what the claim adds, and gives the group's id in *@group_id
+ * (unless NULL).
+ */
+int db_claims_sketch(struct db *db, const struct db_claim_row *c, size_t n,
+                     int64_t *first);
+int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id,
+                    int64_t *group_id);
 int db_claim_add_entity(struct db *db, int64_t claim_id, int64_t entity_id);
 
 /* --- timeline events --- */
@@ -148,13 +172,6 @@ int db_claims_candidates(struct db *db, const char *kind, int64_t article_id,
                          struct db_claim_candidate **out, size_t *n,
                          uint32_t **common, size_t *ncommon);
 void db_claim_candidates_free(struct db_claim_candidate *c, size_t n);
-/* A new group (*@id) whose first member, and label, is the stored claim
- * @claim_id. */
-int db_claim_group_start(struct db *db, int64_t claim_id, const char *kind,
-                         int64_t *id);
-/* Put a stored claim in a group and update the group's outlets and
- * status by what the claim adds. */
-int db_claim_join_group(struct db *db, int64_t claim_id, int64_t group_id);
 /* Groups of an article's claims (new array). */
 int db_article_groups(struct db *db, int64_t article_id, int64_t **ids,
                       size_t *n);

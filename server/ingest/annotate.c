@@ -154,6 +154,7 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
     int64_t *ids = xcalloc(r->nentities + 1, sizeof(*ids));
     int64_t *timex_ids = xcalloc(r->ntimexes + 1, sizeof(*timex_ids));
     int64_t *claim_ids = xcalloc(r->nclaims + 1, sizeof(*claim_ids));
+    struct db_claim_row *claims = xcalloc(r->nclaims + 1, sizeof(*claims));
     int rc = DB_OK;
 
     for (size_t i = 0; i < r->nentities && rc == DB_OK; i++)
@@ -189,14 +190,14 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
         rc = db_timex_insert(db, &row, &timex_ids[i]);
     }
 
-    for (size_t i = 0; i < r->nclaims && rc == DB_OK; i++) {
+    for (size_t i = 0; i < r->nclaims; i++) {
         const struct ex_claim *c = &r->claims[i];
         /* A number group is about a quantity, which the sentence names
          * better than one outlet's figure does: it is labelled so. */
         const struct ex_sentence *snt = &r->sentences[c->sentence];
         bool by_sentence = c->kind == EX_CLAIM_NUMBER &&
                            (snt->start != c->start || snt->end != c->end);
-        struct db_claim_row row = {
+        claims[i] = (struct db_claim_row){
             .article_id = article_id,
             .kind = ex_claim_kind_name(c->kind),
             .start = cp[c->start],
@@ -214,13 +215,6 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
             .label_start = by_sentence ? cp[snt->start] : 0,
             .label_end = by_sentence ? cp[snt->end] : 0,
         };
-        rc = db_claim_insert(db, &row, &claim_ids[i]);
-        /* Entities named inside the claim's span. */
-        for (size_t m = 0; m < r->nmentions && rc == DB_OK; m++)
-            if (r->mentions[m].start >= c->start &&
-                r->mentions[m].end <= c->end)
-                rc = db_claim_add_entity(db, claim_ids[i],
-                                         ids[r->mentions[m].entity]);
     }
 
     /* Each corpus entity once, though two local ones may map to it. */
@@ -236,7 +230,17 @@ int annotate_store(struct db *db, int64_t article_id, const char *body,
     if (rc == DB_OK)
         rc = consolidate_events(db, article_id, cp, r, timex_ids, ids);
     if (rc == DB_OK)
-        rc = consolidate_claims(db, article_id, r, claim_ids);
+        rc = consolidate_claims(db, r, claims, claim_ids);
+    /* Entities named inside each claim's span. */
+    for (size_t i = 0; i < r->nclaims && rc == DB_OK; i++) {
+        const struct ex_claim *c = &r->claims[i];
+        for (size_t m = 0; m < r->nmentions && rc == DB_OK; m++)
+            if (r->mentions[m].start >= c->start &&
+                r->mentions[m].end <= c->end)
+                rc = db_claim_add_entity(db, claim_ids[i],
+                                         ids[r->mentions[m].entity]);
+    }
+    free(claims);
     free(claim_ids);
     free(timex_ids);
     free(ids);

@@ -214,11 +214,11 @@ static int64_t best_group(const struct ex_claim *c, const char *speaker,
     return id;
 }
 
-int consolidate_claims(struct db *db, int64_t article_id,
-                       const struct ex_result *r, const int64_t *claim_ids)
+int consolidate_claims(struct db *db, const struct ex_result *r,
+                       struct db_claim_row *rows, int64_t *claim_ids)
 {
-    int64_t *groups = xcalloc(r->nclaims + 1, sizeof(*groups));
-    int rc = DB_OK;
+    int64_t *groups = xcalloc(r->nclaims + 1, sizeof(*groups)), first;
+    int rc = db_claims_sketch(db, rows, r->nclaims, &first);
 
     for (size_t i = 0; i < r->nclaims && rc == DB_OK; i++) {
         const struct ex_claim *c = &r->claims[i];
@@ -238,9 +238,9 @@ int consolidate_claims(struct db *db, int64_t article_id,
         uint32_t *common = NULL;
         size_t ncommon = 0;
         if (!groups[i])
-            rc = db_claims_candidates(db, kind, article_id, c->fingerprint,
-                                      c->nfingerprint, CLAIM_CANDIDATES, &cands,
-                                      &ncands, &common, &ncommon);
+            rc = db_claims_candidates(
+                db, kind, rows[i].article_id, c->fingerprint, c->nfingerprint,
+                CLAIM_CANDIDATES, &cands, &ncands, &common, &ncommon);
         /*
          * An entity in the context of very many stored numbers (a
          * country, or a table word taken for a name: "Shr", "Qtly")
@@ -266,11 +266,10 @@ int consolidate_claims(struct db *db, int64_t article_id,
             free(rare.fingerprint);
         free(common);
         db_claim_candidates_free(cands, ncands);
-        if (rc == DB_OK && !groups[i]) {
-            rc = db_claim_group_start(db, claim_ids[i], kind, &groups[i]);
-        } else if (rc == DB_OK) {
-            rc = db_claim_join_group(db, claim_ids[i], groups[i]);
-        }
+        rows[i].id = first + (int64_t)i;
+        rows[i].group_id = groups[i] ? groups[i] : DB_CLAIM_NEW_GROUP;
+        if (rc == DB_OK)
+            rc = db_claim_insert(db, &rows[i], &claim_ids[i], &groups[i]);
     }
     free(groups);
     return rc;

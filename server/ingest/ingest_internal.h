@@ -4,6 +4,7 @@
 #ifndef DOSSIER_INGEST_INTERNAL_H
 #define DOSSIER_INGEST_INTERNAL_H
 
+#include "db/db_write.h"
 #include "ingest/ingest.h"
 
 #define INGEST_MAX_BODY (4 << 20)
@@ -81,12 +82,13 @@ int consolidate_events(struct db *db, int64_t article_id, const uint32_t *cp,
                        const int64_t *entity_ids);
 
 /*
- * consolidate_claims - put each claim in a claim group with the same
- * claim from this or other articles (claims.h predicates), else a new
- * group; then refresh the groups' status.
+ * consolidate_claims - store the article's claims @r->claims as @rows
+ * (one each, not stored yet), each in a claim group with the same claim
+ * from this or other articles (claims.h predicates), else in a new
+ * group, whose status is refreshed; their ids in @claim_ids.
  */
-int consolidate_claims(struct db *db, int64_t article_id,
-                       const struct ex_result *r, const int64_t *claim_ids);
+int consolidate_claims(struct db *db, const struct ex_result *r,
+                       struct db_claim_row *rows, int64_t *claim_ids);
 
 /* Undo what annotate_store did for @article_id (its rows must still
  * exist): drop the rows, then refresh the entities, events and groups

@@ -745,7 +745,7 @@ static void test_fts_at_commit(void)
     struct db_claim_row c = {
         .article_id = kept, .kind = "statement", .start = 2, .end = 7};
     int64_t claim = 0;
-    ok(gone > 0 && kept > 0 && db_claim_insert(db, &c, &claim) == DB_OK,
+    ok(gone > 0 && kept > 0 && db_claim_insert(db, &c, &claim, NULL) == DB_OK,
        "articles and a claim inserted in a transaction");
     is_int(db_articles_delete(db, gone), DB_OK,
            "an article deleted before its transaction commits");
@@ -1055,7 +1055,7 @@ static void test_entities(struct db *db)
                                  .speaker_entity_id = speaker,
                                  .speaker_text = "Dmitry Peskov"};
     int64_t claim_id = 0;
-    ok(db_claim_insert(db, &claim, &claim_id) == DB_OK && claim_id > 0,
+    ok(db_claim_insert(db, &claim, &claim_id, NULL) == DB_OK && claim_id > 0,
        "insert a claim");
     int64_t three[] = {lonely, speaker, putin};
     ok(db_entities_prune(db, three, 3) == DB_OK, "prune");
@@ -1183,8 +1183,8 @@ static void test_reads(void)
                                   .value = 100000,
                                   .unit = "troops",
                                   .qualifier = "exact"};
-    ok(db_claim_insert(db, &quote, &c1) == DB_OK &&
-           db_claim_insert(db, &number, &c2) == DB_OK,
+    ok(db_claim_insert(db, &quote, &c1, NULL) == DB_OK &&
+           db_claim_insert(db, &number, &c2, NULL) == DB_OK,
        "insert two claims");
     ok(db_claim_add_entity(db, c2, putin) == DB_OK &&
            db_claim_add_entity(db, c2, putin) == DB_OK,
@@ -1509,8 +1509,19 @@ static const char *group_label(struct db *db, int64_t id)
     return read_text(db, id, db_claim_groups_get, "label", "gone");
 }
 
+/* A claim in group *@group, or in a new one (its id then in *@group)
+ * when *@group is 0; in none when @group is NULL. Its id. */
+static int64_t claim_in(struct db *db, struct db_claim_row *c, int64_t *group)
+{
+    int64_t id = 0;
+
+    c->group_id = !group ? 0 : *group ? *group : DB_CLAIM_NEW_GROUP;
+    db_claim_insert(db, c, &id, group);
+    return id;
+}
+
 static int64_t number_claim(struct db *db, int64_t article, double value,
-                            const uint32_t *fp, size_t nfp)
+                            const uint32_t *fp, size_t nfp, int64_t *group)
 {
     struct db_claim_row c = {.article_id = article,
                              .kind = "number",
@@ -1522,10 +1533,8 @@ static int64_t number_claim(struct db *db, int64_t article, double value,
                              .qualifier = "about",
                              .fingerprint = fp,
                              .nfingerprint = nfp};
-    int64_t id = 0;
 
-    db_claim_insert(db, &c, &id);
-    return id;
+    return claim_in(db, &c, group);
 }
 
 static void test_groups_events(void)
@@ -1550,37 +1559,31 @@ static void test_groups_events(void)
     db_entity_create(db, "Dmitry Peskov", "person", "p:peskov", &peskov);
 
     /* Numbers: two outlets agree, then a third article disagrees. */
-    int64_t c1 = number_claim(db, 1, 100000, fp_a, 3);
-    int64_t c2 = number_claim(db, 2, 100000, fp_b, 3);
-    ok(db_claim_group_start(db, c1, "number", &g1) == DB_OK,
-       "a claim starts a group");
+    int64_t c1 = number_claim(db, 1, 100000, fp_a, 3, &g1);
+    ok(c1 > 0 && g1 > 0, "a claim starts a group");
     is_str(group_state(db, g1), "single/1", "one outlet is single");
-    db_claim_join_group(db, c2, g1);
+    int64_t c2 = number_claim(db, 2, 100000, fp_b, 3, &g1);
+    ok(c2 == c1 + 1, "the next claim id");
     is_str(group_state(db, g1), "corroborated/2",
            "two outlets with the same number corroborate");
-    int64_t c3 = number_claim(db, 3, 175000, NULL, 0);
-    db_claim_join_group(db, c3, g1);
+    int64_t c3 = number_claim(db, 3, 175000, NULL, 0, &g1);
     is_str(group_state(db, g1), "conflicting/2",
            "another outlet's different number conflicts");
 
     /* Different numbers from one outlet do not conflict. */
-    int64_t c4 = number_claim(db, 1, 50, NULL, 0);
-    int64_t c5 = number_claim(db, 3, 60, NULL, 0);
-    db_claim_group_start(db, c4, "number", &g2);
-    ok(db_claim_join_group(db, c5, g2) == DB_OK, "a claim joins a group");
+    number_claim(db, 1, 50, NULL, 0, &g2);
+    int64_t c5 = number_claim(db, 3, 60, NULL, 0, &g2);
+    ok(c5 > c3 && g2 > g1, "a claim joins a group");
     is_str(group_state(db, g2), "single/1",
            "one outlet is a single source, never a conflict");
 
     /* Quotes attributed to two people conflict. */
     struct db_claim_row q = {
         .article_id = 2, .kind = "quote", .speaker_entity_id = putin};
-    int64_t q1 = 0, q2 = 0;
-    db_claim_insert(db, &q, &q1);
+    claim_in(db, &q, &g3);
     q.article_id = 4;
     q.speaker_entity_id = peskov;
-    db_claim_insert(db, &q, &q2);
-    db_claim_group_start(db, q1, "quote", &g3);
-    db_claim_join_group(db, q2, g3);
+    claim_in(db, &q, &g3);
     is_str(group_state(db, g3), "conflicting/2",
            "a quote given to two speakers conflicts (no source counts "
            "as its own outlet)");
@@ -1784,10 +1787,111 @@ static int64_t cp_of(const char *text, const char *part)
     return at ? (int64_t)utf8_count(text, (size_t)(at - text)) : -1;
 }
 
-/* A claim of @kind spanning @part of article @article's @body. */
+/* The group_id of claim @id, as db_claims_get() writes it (-1: none). */
+static int64_t claim_group(struct db *db, int64_t id)
+{
+    json_t *j = read_one(db, id, db_claims_get);
+    json_t *g = j ? json_object_get(j, "group_id") : NULL;
+    int64_t group = json_is_integer(g) ? json_integer_value(g) : -1;
+
+    json_decref(j);
+    return group;
+}
+
+/*
+ * An article's claims in two steps: their sketches listed under the ids
+ * they will have, then each stored once, in its group. Meanwhile the
+ * asking article's listed claims are no candidates (stored or not), a
+ * claim stored under a listed id has it, and one that joins a group
+ * counts its outlet before it is there.
+ */
+static void test_claims_two_steps(bool load)
+{
+    static const uint32_t fp[] = {101, 202, 303};
+    struct db *db = NULL;
+    int64_t first = 0, id = 0, group = 0, other = 0;
+    struct db_claim_candidate *cand = NULL;
+    size_t n = 0;
+    const char *mode = load ? "load" : "table";
+
+    if (!(db = open_scratch(load ? "two_steps_load.db" : "two_steps.db")))
+        return;
+    bool deferring = false;
+    if (load && (db_load_begin(db, &deferring) != DB_OK || !db->sketch)) {
+        ok(0, "%s: begun", mode);
+        db_close(db);
+        return;
+    }
+    db_begin(db);
+    int64_t a = add_article(db, "ts1", "\"We stay,\" she said. 5 troops.");
+    struct db_article_new b = {NULL,         "Other", "t",
+                               "2021-12-02", NULL,    "\"We stay,\" he said.",
+                               "ts2",        3};
+    int64_t b_id = 0;
+    db_articles_insert(db, &b, &b_id);
+    struct db_claim_row rows[2] = {
+        {.article_id = a,
+         .kind = "quote",
+         .end = 8,
+         .fingerprint = fp,
+         .nfingerprint = 3},
+        {.article_id = a,
+         .kind = "number",
+         .start = 22,
+         .end = 30,
+         .has_value = 1,
+         .value = 5,
+         .unit = "troops"},
+    };
+    ok(db_claims_sketch(db, rows, 2, &first) == DB_OK && first == 1,
+       "%s: the sketches listed under the next ids", mode);
+    ok(db_claims_candidates(db, "quote", a, fp, 3, 10, &cand, &n, NULL, NULL) ==
+               DB_OK &&
+           n == 0,
+       "%s: the article's listed claims are not its candidates", mode);
+    db_claim_candidates_free(cand, n);
+
+    rows[0].id = first;
+    rows[0].group_id = DB_CLAIM_NEW_GROUP;
+    ok(db_claim_insert(db, &rows[0], &id, &group) == DB_OK && id == first &&
+           group > 0 && claim_group(db, id) == group,
+       "%s: a claim stored under its listed id, in the group it starts", mode);
+    is_str(group_state(db, group), "single/1", "%s: its group is single", mode);
+    rows[1].id = first + 1;
+    ok(db_claim_insert(db, &rows[1], &id, &other) == DB_OK && id == first + 1 &&
+           other == 0 && claim_group(db, id) == -1,
+       "%s: a claim in no group", mode);
+
+    struct db_claim_row join = {.article_id = b_id,
+                                .kind = "quote",
+                                .end = 8,
+                                .fingerprint = fp,
+                                .nfingerprint = 3,
+                                .group_id = group};
+    ok(db_claims_candidates(db, "quote", b_id, fp, 3, 10, &cand, &n, NULL,
+                            NULL) == DB_OK &&
+           n == 1 && cand[0].id == first && cand[0].group_id == group,
+       "%s: another article meets the stored claim, with its group", mode);
+    db_claim_candidates_free(cand, n);
+    ok(db_claim_insert(db, &join, &id, &other) == DB_OK && id == first + 2 &&
+           other == group && claim_group(db, id) == group,
+       "%s: a claim without a listed id gets the next, and joins", mode);
+    is_str(group_state(db, group), "corroborated/2",
+           "%s: the joining claim's outlet counted", mode);
+    join.group_id = 9999;
+    ok(db_claim_insert(db, &join, &id, NULL) != DB_OK,
+       "%s: a group that does not exist is an error", mode);
+    db_rollback(db);
+    int built = 0;
+    db_indexes_build(db, &built);
+    db_close(db);
+}
+
+/* A claim of @kind spanning @part of article @article's @body, in group
+ * *@group (claim_in). */
 static int64_t claim_at(struct db *db, int64_t article, const char *body,
                         const char *kind, const char *part,
-                        const char *label_part)
+                        const char *label_part, int64_t *group)
 {
     struct db_claim_row c = {
         .article_id = article,
@@ -1795,14 +1899,12 @@ static int64_t claim_at(struct db *db, int64_t article, const char *body,
         .start = cp_of(body, part),
         .end = cp_of(body, part) + (int64_t)utf8_count(part, strlen(part)),
     };
-    int64_t id = 0;
     if (label_part) {
         c.label_start = cp_of(body, label_part);
         c.label_end =
             c.label_start + (int64_t)utf8_count(label_part, strlen(label_part));
     }
-    db_claim_insert(db, &c, &id);
-    return id;
+    return claim_in(db, &c, group);
 }
 
 /*
@@ -1838,24 +1940,19 @@ static void test_group_labels(void)
     }
     const char *sentence =
         "Zoë Brun said: 100,000 troops – “not one fewer” – stay home.";
-    int64_t n1 =
-        claim_at(db, 1, bodies[0], "number", "100,000 troops", sentence);
-    db_claim_group_start(db, n1, "number", &g1);
+    claim_at(db, 1, bodies[0], "number", "100,000 troops", sentence, &g1);
     is_str(group_label(db, g1), sentence,
            "a number's group: the sentence stored with the claim, cut from "
            "its article by code points");
 
     const char *quote = "We will not attack anyone.";
-    int64_t q1 = claim_at(db, 2, bodies[1], "quote", quote, NULL);
-    int64_t q2 =
-        claim_at(db, 3, bodies[2], "quote", "We will not attack anyone,", NULL);
-    db_claim_group_start(db, q1, "quote", &g2);
-    db_claim_join_group(db, q2, g2);
+    claim_at(db, 2, bodies[1], "quote", quote, NULL, &g2);
+    claim_at(db, 3, bodies[2], "quote", "We will not attack anyone,", NULL,
+             &g2);
     is_str(group_label(db, g2), quote, "a quote's group: its first claim");
 
     const char *long_quote = strstr(bodies[3], "This");
-    int64_t q3 = claim_at(db, 4, bodies[3], "quote", long_quote, NULL);
-    db_claim_group_start(db, q3, "quote", &g3);
+    claim_at(db, 4, bodies[3], "quote", long_quote, NULL, &g3);
     const char *label = group_label(db, g3);
     size_t n = strlen(label);
     ok(n > 70 + strlen("…") && n <= 140 + strlen("…") &&
@@ -1883,8 +1980,7 @@ static void test_group_labels(void)
     free(sql);
     is_str(group_label(db, g3), "Stored text: “kept”",
            "a group with a stored label shows it as it is");
-    int64_t q4 = claim_at(db, 3, bodies[2], "quote", "We will not", NULL);
-    db_claim_join_group(db, q4, g3);
+    claim_at(db, 3, bodies[2], "quote", "We will not", NULL, &g3);
     db_annotations_clear(db, 4);
     db_claim_groups_recount(db, &g3, 1);
     is_str(group_label(db, g3), "Stored text: “kept”",
@@ -2781,15 +2877,12 @@ static void test_sketch_claims(void)
             .unit = r % 2 ? unit : NULL,
             .speaker_text = "a speaker",
             .source_key = unit,
+            .group_id = r % 4 == 0 ? 1000 + id : 0,
         };
         if (db_sketch_claim_add(s, &c) != DB_OK)
             wrong++;
-        m[id] = (struct held_model){version, 0};
+        m[id] = (struct held_model){version, c.group_id};
         top = id > top ? id : top;
-        if (r % 4 == 0) {
-            db_sketch_claim_group(s, id, 1000 + id);
-            m[id].group = 1000 + id;
-        }
     }
     int64_t last = (int64_t)t.now;
     /* Ids a rollback took back are not held. */
@@ -2992,17 +3085,17 @@ static void test_load(void)
     a = add_article(db, "l1", "\"We stay,\" she said.");
     c.article_id = a;
     db_savepoint(db);
-    db_claim_insert(db, &c, &c1);
+    db_claim_insert(db, &c, &c1, NULL);
     ok(sketch_ids(db, 22, ids) == 1 && ids[0] == c1,
        "load: a claim's hashes noted in memory");
     db_savepoint_rollback(db);
     is_int(sketch_ids(db, 22, ids), 0, "load: gone with its savepoint");
     db_savepoint(db);
-    db_claim_insert(db, &c, &c2);
+    db_claim_insert(db, &c, &c2, NULL);
     db_savepoint_release(db);
     is_int(db_commit(db), DB_OK, "load: commit");
     db_begin(db);
-    db_claim_insert(db, &c, &c3);
+    db_claim_insert(db, &c, &c3, NULL);
     ok(sketch_ids(db, 33, ids) == 2 && ids[0] == c3 && ids[1] == c2,
        "load: newest first");
     db_rollback(db);
@@ -3070,7 +3163,7 @@ static void held_claims_fill(struct db *db, int64_t *arts, int64_t *speaker)
     static const char *const outlets[] = {"A", "B", "A", NULL, "A"};
     static const uint32_t fps[][4] = {
         {5, 6, 7, 8}, {5, 6, 9, 0x80000001u}, {6, 7, 0x80000001u, 0}};
-    int64_t claim = 0, group = 0;
+    int64_t group = 0;
 
     db_begin(db);
     db_entity_create(db, "Putin", "PERSON", "putin", speaker);
@@ -3093,13 +3186,10 @@ static void held_claims_fill(struct db *db, int64_t *arts, int64_t *speaker)
                 .fingerprint = fps[k % 3],
                 .nfingerprint = 2 + (i + k) % 3,
             };
-            db_claim_insert(db, &c, &claim);
-            if (i == 3 && k == 4)
-                continue; /* one claim left out of any group */
             if (k < 3)
-                db_claim_group_start(db, claim, c.kind, &group);
-            else
-                db_claim_join_group(db, claim, group);
+                group = 0; /* each kind starts a group */
+            /* one claim left out of any group */
+            claim_in(db, &c, i == 3 && k == 4 ? NULL : &group);
         }
     }
 }
@@ -3110,7 +3200,7 @@ static void held_claims_change(struct db *db, int round, int64_t article,
                                int64_t speaker)
 {
     static const uint32_t fp[] = {5, 6, 7, 8};
-    int64_t claim, group;
+    int64_t group;
 
     if (round == 1)
         db_entity_offer_name(db, speaker, "Vladimir Putin", "vladimir putin");
@@ -3122,8 +3212,8 @@ static void held_claims_change(struct db *db, int round, int64_t article,
                                  .kind = "quote",
                                  .fingerprint = fp,
                                  .nfingerprint = 4};
-        db_claim_insert(db, &c, &claim);
-        db_claim_group_start(db, claim, "quote", &group);
+        group = 0;
+        claim_in(db, &c, &group);
         db_savepoint_rollback(db);
     }
 }
@@ -3336,6 +3426,8 @@ int main(void)
     test_pool();
     test_reads();
     test_groups_events();
+    test_claims_two_steps(false);
+    test_claims_two_steps(true);
     test_group_labels();
     test_deadline();
     test_snippet();
