@@ -467,6 +467,7 @@ void db_close(struct db *db)
     sqlite3_close_v2(db->conn);
     db_doclens_free(db);
     db_sketch_free(db->sketch);
+    db_dates_free(db->dates);
     free(db->filters.key);
     free(db->filters.set.bits);
     free(db->top.key);
@@ -500,6 +501,8 @@ int db_begin(struct db *db)
     db->fts_articles_from = db->fts_claims_from = 0;
     if (db->sketch)
         db_sketch_rollback(db->sketch);
+    if (db->dates)
+        db_dates_rollback(db->dates);
     return db_exec(db, "BEGIN IMMEDIATE");
 }
 
@@ -558,6 +561,8 @@ int db_commit(struct db *db)
         rc = db_exec(db, "COMMIT");
     if (rc == DB_OK && db->sketch)
         db_sketch_commit(db->sketch);
+    if (rc == DB_OK && db->dates)
+        db_dates_commit(db->dates);
     return rc;
 }
 
@@ -600,6 +605,8 @@ void db_rollback(struct db *db)
     db->fts_articles_from = db->fts_claims_from = 0;
     if (db->sketch)
         db_sketch_rollback(db->sketch);
+    if (db->dates)
+        db_dates_rollback(db->dates);
 }
 
 int db_savepoint(struct db *db)
@@ -624,6 +631,8 @@ void db_savepoint_rollback(struct db *db)
         db_sketch_rollback_savepoint(db->sketch);
     else if (db->sketch) /* the whole transaction went */
         db_sketch_rollback(db->sketch);
+    if (db->dates)
+        db_dates_rollback(db->dates);
 }
 
 int db_bump_generation(struct db *db)

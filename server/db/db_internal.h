@@ -115,6 +115,8 @@ struct db {
      * (db_load_flush) and their outlets (entity_sources) and
      * co-occurrences left for the load's end to count. */
     struct db_sketch *sketch;
+    /* With the sketch: the events of the dates its searches asked for. */
+    struct db_dates *dates;
 };
 
 /*
@@ -168,6 +170,46 @@ void db_sketch_savepoint(struct db_sketch *s);
 void db_sketch_rollback_savepoint(struct db_sketch *s);
 void db_sketch_rollback(struct db_sketch *s);
 void db_sketch_commit(struct db_sketch *s);
+
+/*
+ * The events of a date that a load's event searches read, held in memory
+ * (db_dates.c): the first DB_EVENT_CANDIDATES of the date by
+ * (source_count DESC, id), with their labels and entities (each once).
+ * db_dates_get: the held date, or NULL. db_dates_hold: hold @date, with
+ * no event yet (false for a date too long to hold). db_dates_add: event
+ * @id of @date, with @sources outlets, is appended if its date is held
+ * with room. db_dates_sourced: event @id gained an outlet;
+ * db_dates_entity: and entity @entity_id (both only where it is held).
+ * db_dates_forget: hold nothing; db_dates_rollback: nothing if anything
+ * changed since db_dates_commit (a rollback of a savepoint too: the
+ * dates are read again).
+ */
+#define DB_EVENT_CANDIDATES 32
+#define DB_DATE_MAX         16
+struct db_held_event {
+    int64_t id, sources;
+    char *label;
+    int64_t *entities;
+    size_t nentities, cap;
+};
+struct db_held_date {
+    char date[DB_DATE_MAX];
+    size_t n;
+    struct db_held_event ev[DB_EVENT_CANDIDATES];
+};
+struct db_dates;
+struct db_dates *db_dates_new(void);
+void db_dates_free(struct db_dates *d);
+void db_dates_forget(struct db_dates *d);
+void db_dates_commit(struct db_dates *d);
+void db_dates_rollback(struct db_dates *d);
+const struct db_held_date *db_dates_get(const struct db_dates *d,
+                                        const char *date);
+bool db_dates_hold(struct db_dates *d, const char *date);
+void db_dates_add(struct db_dates *d, const char *date, int64_t id,
+                  int64_t sources, const char *label);
+void db_dates_sourced(struct db_dates *d, int64_t id);
+void db_dates_entity(struct db_dates *d, int64_t id, int64_t entity_id);
 
 /*
  * What a candidate search reads of a claim (db_claims_candidates), held

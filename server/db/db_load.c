@@ -161,8 +161,10 @@ int db_load_begin(struct db *db, bool *deferring)
         db_rollback(db);
         return rc;
     }
-    if (empty && !db->sketch)
+    if (empty && !db->sketch) {
         db->sketch = db_sketch_new(DB_SKETCH_CLAIMS);
+        db->dates = db_dates_new();
+    }
     *deferring = empty != 0;
     return DB_OK;
 }
@@ -382,6 +384,8 @@ int db_indexes_build(struct db *db, int *built)
             ++*built;
         db_sketch_free(db->sketch);
         db->sketch = NULL;
+        db_dates_free(db->dates);
+        db->dates = NULL;
         if (rc != DB_OK)
             return rc;
     }

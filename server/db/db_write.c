@@ -784,6 +784,66 @@ int db_annotations_clear(struct db *db, int64_t article_id)
 
 /* --- timeline events ------------------------------------------------ */
 
+/* Hold @date in db->dates with the events the tables give it (the
+ * query of db_events_candidates, and each one's entities). */
+static int hold_date(struct db *db, const char *date)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!db_dates_hold(db->dates, date))
+        return DB_NOT_FOUND;
+    st = db_stmt(db, "SELECT id, source_count, label FROM events WHERE date "
+                     "= ? ORDER BY source_count DESC, id LIMIT " STR(
+                         DB_EVENT_CANDIDATES));
+    if (!st)
+        return DB_ERROR;
+    db_bind_text(st, 1, date);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        db_dates_add(db->dates, date, sqlite3_column_int64(st, 0),
+                     sqlite3_column_int64(st, 1), db_col_text(st, 2));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_status_of(db, rc);
+
+    const struct db_held_date *h = db_dates_get(db->dates, date);
+    st = db_stmt(db, "SELECT entity_id FROM event_entities WHERE event_id = ?");
+    if (!st)
+        return DB_ERROR;
+    for (size_t k = 0; k < h->n; k++) {
+        sqlite3_bind_int64(st, 1, h->ev[k].id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            db_dates_entity(db->dates, h->ev[k].id,
+                            sqlite3_column_int64(st, 0));
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return db_status_of(db, rc);
+    }
+    return DB_OK;
+}
+
+/* db_events_candidates from the events held for @date. */
+static void held_candidates(const struct db_held_date *h,
+                            const int64_t *entities, size_t ne,
+                            struct db_event_candidate **out, size_t *n)
+{
+    *out = xcalloc(h->n + 1, sizeof(**out));
+    *n = h->n;
+    for (size_t k = 0; k < h->n; k++) {
+        const struct db_held_event *e = &h->ev[k];
+        int64_t shared = 0;
+        /* As "entity_id IN (...)" counts them: each of the event's once. */
+        for (size_t i = 0; i < e->nentities; i++) {
+            bool in = false;
+            for (size_t j = 0; j < ne && !in; j++)
+                in = entities[j] == e->entities[i];
+            shared += in;
+        }
+        (*out)[k] = (struct db_event_candidate){
+            .id = e->id, .label = xstrdup(e->label), .shared_entities = shared};
+    }
+}
+
 int db_events_candidates(struct db *db, const char *date,
                          const int64_t *entities, size_t nentities,
                          struct db_event_candidate **out, size_t *n)
@@ -796,6 +856,19 @@ int db_events_candidates(struct db *db, const char *date,
 
     *out = NULL;
     *n = 0;
+    if (db->dates) {
+        const struct db_held_date *h = db_dates_get(db->dates, date);
+        if (!h) {
+            rc = hold_date(db, date);
+            if (rc != DB_OK && rc != DB_NOT_FOUND)
+                return rc;
+            h = db_dates_get(db->dates, date);
+        }
+        if (h) {
+            held_candidates(h, entities, ne, out, n);
+            return DB_OK;
+        }
+    }
     /* One slot per entity (one cached statement per count): each slot
      * is a look-up in each of the 32 events. */
     buf_init(&sql, 512);
@@ -804,8 +877,9 @@ int db_events_candidates(struct db *db, const char *date,
                    "ee.entity_id IN (NULL");
     for (size_t i = 0; i < ne; i++)
         buf_puts(&sql, ",?");
-    buf_puts(&sql, ")) FROM events ev WHERE ev.date = ? ORDER BY "
-                   "ev.source_count DESC, ev.id LIMIT 32");
+    buf_puts(&sql,
+             ")) FROM events ev WHERE ev.date = ? ORDER BY "
+             "ev.source_count DESC, ev.id LIMIT " STR(DB_EVENT_CANDIDATES));
     st = db_stmt(db, sql.data);
     buf_release(&sql);
     if (!st)
@@ -854,6 +928,8 @@ int db_event_create(struct db *db, const char *date, const char *precision,
     rc = db_step_done(db, st);
     if (rc == DB_OK)
         *id = sqlite3_last_insert_rowid(db->conn);
+    if (rc == DB_OK && db->dates)
+        db_dates_add(db->dates, date, *id, 0, label);
     return rc;
 }
 
@@ -875,6 +951,8 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
     sqlite3_bind_int64(st, 2, m->article_id);
     if ((rc = db_step_done(db, st)) != DB_OK)
         return rc;
+    if (db->dates && sqlite3_changes(db->conn) == 1)
+        db_dates_sourced(db->dates, m->event_id);
     st = db_stmt(db, "INSERT OR IGNORE INTO event_mentions(event_id, "
                      "article_id, timex_id, sentence_start, sentence_end, "
                      "source_key) VALUES (?1, ?2, ?3, ?4, ?5, " SOURCE_KEY_OF_2
@@ -898,6 +976,8 @@ int db_event_add_mention(struct db *db, const struct db_event_mention *m)
             sqlite3_bind_int64(st, 1, m->event_id);
             sqlite3_bind_int64(st, 2, m->entities[i]);
             rc = db_step_done(db, st);
+            if (rc == DB_OK && db->dates)
+                db_dates_entity(db->dates, m->event_id, m->entities[i]);
         }
         if (rc != DB_OK)
             return rc;
@@ -921,6 +1001,8 @@ int db_article_events(struct db *db, int64_t article_id, int64_t **ids,
 
 int db_events_untally(struct db *db, int64_t article_id)
 {
+    if (db->dates) /* (as in db_events_recount) */
+        db_dates_forget(db->dates);
     /* The entities counted for a mention are those of its sentence. */
     static const char *const steps[] = {
         "UPDATE event_entities SET count = count - (SELECT count(*) FROM "
@@ -939,6 +1021,10 @@ int db_events_untally(struct db *db, int64_t article_id)
 
 int db_events_recount(struct db *db, const int64_t *ids, size_t n)
 {
+    /* Not in a load, which only adds; if it ever did, what the dates
+     * hold would no longer be what the tables say. */
+    if (db->dates)
+        db_dates_forget(db->dates);
     static const char *const steps[] = {
         "UPDATE events SET source_count = (SELECT count(DISTINCT source_key) "
         "FROM event_mentions WHERE event_id = ?1) WHERE id = ?1",

@@ -3392,6 +3392,140 @@ static void test_held_candidates(void)
     remove_db("table.db");
 }
 
+/* Candidates @a[0..n) and @b[0..n) alike: ids, labels, shared entities. */
+static bool events_equal(const struct db_event_candidate *a,
+                         const struct db_event_candidate *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].id != b[i].id || strcmp(a[i].label, b[i].label) != 0 ||
+            a[i].shared_entities != b[i].shared_entities)
+            return false;
+    return true;
+}
+
+/*
+ * The events a load holds by date (db_dates.c) answer as the tables do.
+ * Two loads take the same random steps, as consolidation takes them (an
+ * event gains mentions only as a candidate of its date, or when it is
+ * new), one holding the dates and one asking the tables: after every
+ * step both give the same candidates, through dates with more events
+ * than are candidates, outlets gained, entities added, savepoints rolled
+ * back, and commits.
+ */
+static void test_held_dates(void)
+{
+    static const char *const dates[] = {"2021-12-30", "2021-12", "2022-W01",
+                                        "1986"};
+    static const char *const outlets[] = {"A", "B", "C", NULL};
+    struct db *db[2] = {open_scratch("dates.db"), open_scratch("nodates.db")};
+    int64_t arts[2][12], ents[2][6];
+    bool deferring;
+    size_t checked = 0, same = 0, full = 0, shared = 0, events = 0;
+    uint32_t seed = 7;
+
+    if (!db[0] || !db[1]) {
+        db_close(db[0]);
+        db_close(db[1]);
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        db_load_begin(db[d], &deferring);
+        if (d == 1) {
+            db_dates_free(db[d]->dates);
+            db[d]->dates = NULL;
+        }
+        db_begin(db[d]);
+        for (int i = 0; i < 12; i++) {
+            char hash[8];
+            snprintf(hash, sizeof(hash), "d%d", i);
+            struct db_article_new a = {
+                NULL, outlets[i % 4],          "T",  "2021-12-01",
+                NULL, "On Thursday they met.", hash, 4};
+            db_articles_insert(db[d], &a, &arts[d][i]);
+        }
+        for (int i = 0; i < 6; i++) {
+            char key[8];
+            snprintf(key, sizeof(key), "e%d", i);
+            db_entity_create(db[d], key, "person", key, &ents[d][i]);
+        }
+    }
+    bool in_savepoint = false;
+    for (int step = 0; step < 2500; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        const char *date = dates[r % 4];
+        size_t ne = (r >> 3) % 4, article = (r >> 5) % 12;
+        struct db_event_candidate *c[2] = {NULL, NULL};
+        size_t n[2] = {0, 0};
+        int rc[2];
+        int64_t clause[2][4];
+        for (int d = 0; d < 2; d++) {
+            for (size_t i = 0; i < ne; i++)
+                clause[d][i] = ents[d][(r >> (7 + 2 * i)) % 6];
+            rc[d] =
+                db_events_candidates(db[d], date, clause[d], ne, &c[d], &n[d]);
+        }
+        checked++;
+        same += rc[0] == DB_OK && rc[1] == DB_OK && n[0] == n[1] &&
+                events_equal(c[0], c[1], n[0]);
+        full += n[1] == 32;
+        for (size_t i = 0; i < n[1]; i++)
+            shared += c[1][i].shared_entities > 0;
+        /* A mention of a candidate, or of a new event. */
+        size_t pick = (r >> 15) % 40;
+        for (int d = 0; d < 2; d++) {
+            int64_t event = pick < n[d] ? c[d][pick].id : 0, timex = 0;
+            if (!event) {
+                char label[32];
+                snprintf(label, sizeof(label), "event %d", step);
+                db_event_create(db[d], date, "day", label, &event);
+                events += d;
+            }
+            struct db_timex_row t = {.article_id = arts[d][article],
+                                     .end = 8,
+                                     .type = "date",
+                                     .value = date};
+            db_timex_insert(db[d], &t, &timex);
+            struct db_event_mention m = {.event_id = event,
+                                         .article_id = arts[d][article],
+                                         .timex_id = timex,
+                                         .sentence_end = 20,
+                                         .entities = clause[d],
+                                         .nentities = ne};
+            db_event_add_mention(db[d], &m);
+            db_event_candidates_free(c[d], n[d]);
+        }
+        /* Now and then an article's savepoint, rolled back or kept, and
+         * a commit. */
+        for (int d = 0; d < 2; d++) {
+            if (r % 29 == 0 && !in_savepoint)
+                db_savepoint(db[d]);
+            else if (r % 7 == 0 && in_savepoint && r % 2)
+                db_savepoint_rollback(db[d]);
+            else if (r % 7 == 0 && in_savepoint)
+                db_savepoint_release(db[d]);
+            else if (r % 97 == 0 && !in_savepoint) {
+                db_commit(db[d]);
+                db_begin(db[d]);
+            }
+        }
+        if (r % 29 == 0 && !in_savepoint)
+            in_savepoint = true;
+        else if (r % 7 == 0 && in_savepoint)
+            in_savepoint = false;
+    }
+    is_int(same, checked, "dates: candidates as the tables give them");
+    ok(full > 100 && shared > 100 && events > 100,
+       "dates: %zu full lists, %zu candidates sharing entities, %zu events",
+       full, shared, events);
+    for (int d = 0; d < 2; d++) {
+        db_rollback(db[d]);
+        db_close(db[d]);
+    }
+    remove_db("dates.db");
+    remove_db("nodates.db");
+}
+
 int main(void)
 {
     struct db *db = NULL;
@@ -3436,6 +3570,7 @@ int main(void)
     test_sketch();
     test_sketch_claims();
     test_held_candidates();
+    test_held_dates();
     test_load_entity_find();
     test_postings();
     test_load();
