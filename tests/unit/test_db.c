@@ -3331,28 +3331,50 @@ static void test_load_entity_find(void)
  * searches of each kind from two articles, before and after a rename of
  * the speaker (read before), and after a rename and a claim rolled back.
  */
+/* Two empty databases @held and @table in @db, each begun as a load;
+ * false (both closed) when one cannot be opened. */
+static bool twin_loads(struct db *db[2], const char *held, const char *table)
+{
+    bool deferring;
+
+    db[0] = open_scratch(held);
+    db[1] = open_scratch(table);
+    if (!db[0] || !db[1]) {
+        db_close(db[0]);
+        db_close(db[1]);
+        return false;
+    }
+    for (int d = 0; d < 2; d++)
+        db_load_begin(db[d], &deferring);
+    return true;
+}
+
+/* Roll back, close and remove what twin_loads() opened. */
+static void twin_close(struct db *db[2], const char *held, const char *table)
+{
+    for (int d = 0; d < 2; d++) {
+        db_rollback(db[d]);
+        db_close(db[d]);
+    }
+    remove_db(held);
+    remove_db(table);
+}
+
 static void test_held_candidates(void)
 {
     static const char *const kinds[] = {"quote", "statement", "number"};
     static const uint32_t probe[] = {5, 6, 7, 8, 9, 0x80000001u};
-    struct db *db[2] = {open_scratch("held.db"), open_scratch("table.db")};
+    struct db *db[2];
     int64_t arts[2][5], speaker[2];
-    bool deferring;
     size_t checked = 0, same = 0, outlets_seen = 0, named = 0, found = 0;
 
-    if (!db[0] || !db[1]) {
-        db_close(db[0]);
-        db_close(db[1]);
+    if (!twin_loads(db, "held.db", "table.db"))
         return;
-    }
-    for (int d = 0; d < 2; d++) {
-        db_load_begin(db[d], &deferring);
-        if (d == 1) {
-            db_sketch_free(db[d]->sketch);
-            db[d]->sketch = db_sketch_new(0);
-        }
+    /* The second holds no claims: it reads them all from the table. */
+    db_sketch_free(db[1]->sketch);
+    db[1]->sketch = db_sketch_new(0);
+    for (int d = 0; d < 2; d++)
         held_claims_fill(db[d], arts[d], &speaker[d]);
-    }
     for (int round = 0; round < 3; round++) {
         for (int d = 0; d < 2; d++)
             held_claims_change(db[d], round, arts[d][1], speaker[d]);
@@ -3384,12 +3406,7 @@ static void test_held_candidates(void)
        "held: %zu candidates, of the asking article's outlet and of the "
        "renamed speaker",
        found);
-    for (int d = 0; d < 2; d++) {
-        db_rollback(db[d]);
-        db_close(db[d]);
-    }
-    remove_db("held.db");
-    remove_db("table.db");
+    twin_close(db, "held.db", "table.db");
 }
 
 /* Candidates @a[0..n) and @b[0..n) alike: ids, labels, shared entities. */
@@ -3417,23 +3434,17 @@ static void test_held_dates(void)
     static const char *const dates[] = {"2021-12-30", "2021-12", "2022-W01",
                                         "1986"};
     static const char *const outlets[] = {"A", "B", "C", NULL};
-    struct db *db[2] = {open_scratch("dates.db"), open_scratch("nodates.db")};
+    struct db *db[2];
     int64_t arts[2][12], ents[2][6];
-    bool deferring;
     size_t checked = 0, same = 0, full = 0, shared = 0, events = 0;
     uint32_t seed = 7;
 
-    if (!db[0] || !db[1]) {
-        db_close(db[0]);
-        db_close(db[1]);
+    if (!twin_loads(db, "dates.db", "nodates.db"))
         return;
-    }
+    /* The second holds no dates: it asks the tables. */
+    db_dates_free(db[1]->dates);
+    db[1]->dates = NULL;
     for (int d = 0; d < 2; d++) {
-        db_load_begin(db[d], &deferring);
-        if (d == 1) {
-            db_dates_free(db[d]->dates);
-            db[d]->dates = NULL;
-        }
         db_begin(db[d]);
         for (int i = 0; i < 12; i++) {
             char hash[8];
@@ -3518,12 +3529,7 @@ static void test_held_dates(void)
     ok(full > 100 && shared > 100 && events > 100,
        "dates: %zu full lists, %zu candidates sharing entities, %zu events",
        full, shared, events);
-    for (int d = 0; d < 2; d++) {
-        db_rollback(db[d]);
-        db_close(db[d]);
-    }
-    remove_db("dates.db");
-    remove_db("nodates.db");
+    twin_close(db, "dates.db", "nodates.db");
 }
 
 int main(void)
