@@ -495,6 +495,27 @@ void db_tune_for_bulk_writes(struct db *db)
     db_exec(db, "PRAGMA wal_autocheckpoint = 10000");
 }
 
+/* Forget the dates a load holds if another connection committed since
+ * they were read (a load is meant to run alone; this keeps it right if
+ * not). */
+static int dates_check(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+    int rc;
+
+    if (!st)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    int64_t version = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return db_status_of(db, rc);
+    if (version != db->dates_version)
+        db_dates_forget(db->dates);
+    db->dates_version = version;
+    return DB_OK;
+}
+
 int db_begin(struct db *db)
 {
     /* Anything still noted belonged to a transaction SQLite rolled back. */
@@ -503,7 +524,10 @@ int db_begin(struct db *db)
         db_sketch_rollback(db->sketch);
     if (db->dates)
         db_dates_rollback(db->dates);
-    return db_exec(db, "BEGIN IMMEDIATE");
+    int rc = db_exec(db, "BEGIN IMMEDIATE");
+    if (rc == DB_OK && db->dates)
+        rc = dates_check(db);
+    return rc;
 }
 
 int db_fts_added(struct db *db, bool claim, int64_t id)

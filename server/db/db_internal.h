@@ -115,8 +115,11 @@ struct db {
      * (db_load_flush) and their outlets (entity_sources) and
      * co-occurrences left for the load's end to count. */
     struct db_sketch *sketch;
-    /* With the sketch: the events of the dates its searches asked for. */
+    /* With the sketch: the events of the dates its searches asked for,
+     * as of PRAGMA data_version @dates_version (another connection's
+     * commit changes it, and the dates are read again). */
     struct db_dates *dates;
+    int64_t dates_version;
 };
 
 /*

@@ -3532,6 +3532,47 @@ static void test_held_dates(void)
     twin_close(db, "dates.db", "nodates.db");
 }
 
+/* A load that is not alone: another connection's commit makes it read
+ * the dates it holds again. */
+static void test_held_dates_shared(void)
+{
+    struct db *load = open_scratch("shared.db"), *other = NULL;
+    struct db_event_candidate *c = NULL;
+    char file[300], err[512];
+    bool deferring;
+    int64_t ev = 0;
+    size_t n = 0;
+
+    if (!load)
+        return;
+    snprintf(file, sizeof(file), "%s/shared.db", tmpdir);
+    db_load_begin(load, &deferring);
+    db_begin(load);
+    ok(deferring && load->dates &&
+           db_events_candidates(load, "2021-12-30", NULL, 0, &c, &n) == DB_OK &&
+           n == 0,
+       "shared: a date held, without events");
+    db_event_candidates_free(c, n);
+    db_commit(load);
+    if (db_open(file, 0, &other, err, sizeof(err)) != DB_OK) {
+        ok(0, "shared: open a second connection: %s", err);
+        db_close(load);
+        return;
+    }
+    db_begin(other);
+    db_event_create(other, "2021-12-30", "day", "they met", &ev);
+    db_commit(other);
+    db_begin(load);
+    ok(db_events_candidates(load, "2021-12-30", NULL, 0, &c, &n) == DB_OK &&
+           n == 1 && c[0].id == ev && strcmp(c[0].label, "they met") == 0,
+       "shared: another connection's event found in the next transaction");
+    db_event_candidates_free(c, n);
+    db_rollback(load);
+    db_close(other);
+    db_close(load);
+    remove_db("shared.db");
+}
+
 int main(void)
 {
     struct db *db = NULL;
@@ -3577,6 +3618,7 @@ int main(void)
     test_sketch_claims();
     test_held_candidates();
     test_held_dates();
+    test_held_dates_shared();
     test_load_entity_find();
     test_postings();
     test_load();
