@@ -423,8 +423,11 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
         snprintf(err, errlen, "%s: cannot enable WAL: %s", path, db_errmsg(db));
         goto fail;
     }
+    /* The map's pages count in the server's RSS: 16 MB a connection
+     * (2 x 32 MB mapped and touched made a 1M server 207 MB, over the
+     * 200 MB of issue 8; BENCHMARKS, eleventh round). */
     db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-                "PRAGMA mmap_size = 33554432; PRAGMA cache_size = -16384");
+                "PRAGMA mmap_size = 16777216; PRAGMA cache_size = -16384");
     /* A migration's index builds sort every row through temporary files:
      * on disk (1.3 GB of memory for one index of claims at 1M articles);
      * the queries' small sorts after it in memory. */
