@@ -4,6 +4,7 @@
  * deadline, and the server's per-thread pool.
  */
 #include "db/db_internal.h"
+#include "db/db_query.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -503,16 +504,13 @@ void db_tune_for_bulk_writes(struct db *db)
  * not). */
 static int dates_check(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+    struct db_query q;
+    int64_t version;
     int rc;
 
-    if (!st)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    int64_t version = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return db_status_of(db, rc);
+    db_query_init(&q, "PRAGMA data_version");
+    if ((rc = db_query_int64(db, &q, &version)) != DB_OK)
+        return rc;
     if (version != db->dates_version)
         db_dates_forget(db->dates);
     db->dates_version = version;

@@ -131,12 +131,18 @@ static void make_room(struct db_dates *d)
     }
 }
 
-const struct db_held_date *db_dates_get(const struct db_dates *d,
-                                        const char *date)
+/* The held date @date, or NULL. */
+static struct db_held_date *date_of(const struct db_dates *d, const char *date)
 {
     if (!d->date_slots || strlen(date) >= DB_DATE_MAX)
         return NULL;
     return d->dates[date_slot(d, date)];
+}
+
+const struct db_held_date *db_dates_get(const struct db_dates *d,
+                                        const char *date)
+{
+    return date_of(d, date);
 }
 
 /* Event @id of the date held at @h, or NULL. */
@@ -182,9 +188,7 @@ bool db_dates_hold(struct db_dates *d, const char *date)
 void db_dates_add(struct db_dates *d, const char *date, int64_t id,
                   int64_t sources, const char *label)
 {
-    if (!d->date_slots || strlen(date) >= DB_DATE_MAX)
-        return;
-    struct db_held_date *h = d->dates[date_slot(d, date)];
+    struct db_held_date *h = date_of(d, date);
     /* A date not held is read when asked for; a full one keeps its own. */
     if (h && h->n < DB_EVENT_CANDIDATES) {
         make_room(d);

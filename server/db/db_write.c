@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "db/db_internal.h"
+#include "db/db_query.h"
 
 /*
  * The outlet of article ?2 as counted for sources: its source, or
@@ -583,19 +584,13 @@ static int hold_claim(struct db *db, const struct db_claim_row *c, int64_t id,
 int db_claims_sketch(struct db *db, const struct db_claim_row *c, size_t n,
                      int64_t *first)
 {
-    /* The ids SQLite would give them: one past the largest. */
-    sqlite3_stmt *st =
-        db_stmt(db, "SELECT coalesce(max(id), 0) + 1 FROM claims");
+    struct db_query q;
     int rc;
 
-    if (!st)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    *first = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return db_status_of(db, rc);
-    rc = DB_OK;
+    /* The ids SQLite would give them: one past the largest. */
+    db_query_init(&q, "SELECT coalesce(max(id), 0) + 1 FROM claims");
+    if ((rc = db_query_int64(db, &q, first)) != DB_OK)
+        return rc;
     db->listed.article_id = n ? c->article_id : 0;
     db->listed.from = *first;
     db->listed.end = *first + (int64_t)n;
