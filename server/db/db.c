@@ -472,6 +472,7 @@ void db_close(struct db *db)
     db_doclens_free(db);
     db_sketch_free(db->sketch);
     db_dates_free(db->dates);
+    db_groups_free(db->groups);
     free(db->filters.key);
     free(db->filters.set.bits);
     free(db->top.key);
@@ -499,10 +500,10 @@ void db_tune_for_bulk_writes(struct db *db)
     db_exec(db, "PRAGMA wal_autocheckpoint = 10000");
 }
 
-/* Forget the dates a load holds if another connection committed since
- * they were read (a load is meant to run alone; this keeps it right if
- * not). */
-static int dates_check(struct db *db)
+/* Forget the dates and groups a load holds if another connection
+ * committed since they were read (a load is meant to run alone; this
+ * keeps it right if not). */
+static int held_check(struct db *db)
 {
     struct db_query q;
     int64_t version;
@@ -511,9 +512,12 @@ static int dates_check(struct db *db)
     db_query_init(&q, "PRAGMA data_version");
     if ((rc = db_query_int64(db, &q, &version)) != DB_OK)
         return rc;
-    if (version != db->dates_version)
+    if (version != db->held_version) {
         db_dates_forget(db->dates);
-    db->dates_version = version;
+        if (db->groups)
+            db_groups_forget_all(db->groups);
+    }
+    db->held_version = version;
     return DB_OK;
 }
 
@@ -525,9 +529,11 @@ int db_begin(struct db *db)
         db_sketch_rollback(db->sketch);
     if (db->dates)
         db_dates_rollback(db->dates);
+    if (db->groups)
+        db_groups_rollback(db->groups);
     int rc = db_exec(db, "BEGIN IMMEDIATE");
     if (rc == DB_OK && db->dates)
-        rc = dates_check(db);
+        rc = held_check(db);
     return rc;
 }
 
@@ -588,6 +594,8 @@ int db_commit(struct db *db)
         db_sketch_commit(db->sketch);
     if (rc == DB_OK && db->dates)
         db_dates_commit(db->dates);
+    if (rc == DB_OK && db->groups)
+        db_groups_commit(db->groups);
     return rc;
 }
 
@@ -632,12 +640,16 @@ void db_rollback(struct db *db)
         db_sketch_rollback(db->sketch);
     if (db->dates)
         db_dates_rollback(db->dates);
+    if (db->groups)
+        db_groups_rollback(db->groups);
 }
 
 int db_savepoint(struct db *db)
 {
     if (db->sketch)
         db_sketch_savepoint(db->sketch);
+    if (db->groups)
+        db_groups_savepoint(db->groups);
     return db_exec(db, "SAVEPOINT item");
 }
 
@@ -656,6 +668,10 @@ void db_savepoint_rollback(struct db *db)
         db_sketch_rollback_savepoint(db->sketch);
     else if (db->sketch) /* the whole transaction went */
         db_sketch_rollback(db->sketch);
+    if (db->groups && db_in_transaction(db))
+        db_groups_rollback_savepoint(db->groups);
+    else if (db->groups)
+        db_groups_rollback(db->groups);
     if (db->dates)
         db_dates_rollback(db->dates);
 }

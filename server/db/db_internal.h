@@ -115,11 +115,13 @@ struct db {
      * (db_load_flush) and their outlets (entity_sources) and
      * co-occurrences left for the load's end to count. */
     struct db_sketch *sketch;
-    /* With the sketch: the events of the dates its searches asked for,
-     * as of PRAGMA data_version @dates_version (another connection's
-     * commit changes it, and the dates are read again). */
+    /* With the sketch, as of PRAGMA data_version @held_version (another
+     * connection's commit changes it): the events of the dates its
+     * searches asked for (read again after such a commit), and the claim
+     * groups the load formed (forgotten then: the tables answer). */
     struct db_dates *dates;
-    int64_t dates_version;
+    struct db_groups *groups;
+    int64_t held_version;
 };
 
 /*
@@ -213,6 +215,38 @@ void db_dates_add(struct db_dates *d, const char *date, int64_t id,
                   int64_t sources, const char *label);
 void db_dates_sourced(struct db_dates *d, int64_t id);
 void db_dates_entity(struct db_dates *d, int64_t id, int64_t entity_id);
+
+/*
+ * The claim groups a load forms, held in memory (db_groups.c): each
+ * one's outlets and what a claim could conflict with. db_groups_start:
+ * group @id begins with claim @f. db_groups_join: claim @f joins group
+ * @id: *@sources its outlets and *@conflicting its state after, *@changed
+ * whether either changed; false when the group is not held (then it is
+ * forgotten, and the tables answer for it). db_groups_forget: the tables
+ * answer for group @id from now on; db_groups_forget_all: for every
+ * group. The transaction calls follow the connection's (db.c).
+ */
+struct db_group_fact {
+    char kind;          /* the claim kind's first letter */
+    const char *outlet; /* its article's, as SOURCE_KEY_OF_1 */
+    bool has_value;
+    double value;
+    int64_t speaker; /* 0: none */
+};
+struct db_groups;
+struct db_groups *db_groups_new(void);
+void db_groups_free(struct db_groups *g);
+void db_groups_start(struct db_groups *g, int64_t id,
+                     const struct db_group_fact *f);
+bool db_groups_join(struct db_groups *g, int64_t id,
+                    const struct db_group_fact *f, int64_t *sources,
+                    bool *conflicting, bool *changed);
+void db_groups_forget(struct db_groups *g, int64_t id);
+void db_groups_forget_all(struct db_groups *g);
+void db_groups_savepoint(struct db_groups *g);
+void db_groups_rollback_savepoint(struct db_groups *g);
+void db_groups_rollback(struct db_groups *g);
+void db_groups_commit(struct db_groups *g);
 
 /*
  * What a candidate search reads of a claim (db_claims_candidates), held

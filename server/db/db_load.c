@@ -21,17 +21,18 @@
  * look-ups of deleting or re-extracting an article, which an empty
  * database does not have to do. Inserting an article updates each of
  * them at a place of its own (a random page, at scale); building them
- * after the load sorts their keys once. Not listed: the indexes the load
- * reads (entity keys, claim postings, groups joined, events by date) and
- * the two of articles that queries name with INDEXED BY.
+ * after the load sorts their keys once. The claims' indexes by group
+ * are among them: the load holds its groups (db_groups.c). Not listed:
+ * the indexes the load reads (entity keys, claim postings, events by
+ * date) and the two of articles that queries name with INDEXED BY.
  */
 static const char *const deferred[] = {
-    "claim_entities_entity", "claim_groups_sources", "claim_groups_status",
-    "claims_group_order",    "claims_group_values",  "claims_speaker",
-    "entities_articles",     "entities_mentions",    "entities_name",
-    "entity_aliases_norm",   "entity_cooccur_other", "entity_sources_source",
-    "event_entities_entity", "events_first_day",     "mentions_entity",
-    "timexes_event",
+    "claim_entities_entity", "claim_groups_sources",  "claim_groups_status",
+    "claims_group",          "claims_group_order",    "claims_group_speaker",
+    "claims_group_values",   "claims_speaker",        "entities_articles",
+    "entities_mentions",     "entities_name",         "entity_aliases_norm",
+    "entity_cooccur_other",  "entity_sources_source", "event_entities_entity",
+    "events_first_day",      "mentions_entity",       "timexes_event",
 };
 
 #define NDEFERRED (sizeof(deferred) / sizeof(*deferred))
@@ -164,6 +165,7 @@ int db_load_begin(struct db *db, bool *deferring)
     if (empty && !db->sketch) {
         db->sketch = db_sketch_new(DB_SKETCH_CLAIMS);
         db->dates = db_dates_new();
+        db->groups = db_groups_new();
     }
     *deferring = empty != 0;
     return DB_OK;
@@ -386,6 +388,8 @@ int db_indexes_build(struct db *db, int *built)
         db->sketch = NULL;
         db_dates_free(db->dates);
         db->dates = NULL;
+        db_groups_free(db->groups);
+        db->groups = NULL;
         if (rc != DB_OK)
             return rc;
     }

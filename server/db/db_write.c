@@ -603,6 +603,57 @@ int db_claims_sketch(struct db *db, const struct db_claim_row *c, size_t n,
 #define SOURCE_KEY_OF_1                                                        \
     "(SELECT coalesce(source, '#' || id) FROM articles WHERE id = ?1)"
 
+/* In *@f, what a load's held groups keep of claim @c; its outlet is a
+ * new string (NULL for no such article: then false). */
+static int group_fact(struct db *db, const struct db_claim_row *c,
+                      struct db_group_fact *f)
+{
+    char *outlet;
+    int rc = outlet_of(db, c->article_id, &outlet);
+
+    *f = (struct db_group_fact){.kind = c->kind[0],
+                                .outlet = outlet,
+                                .has_value = c->has_value,
+                                .value = c->value,
+                                .speaker = c->speaker_entity_id};
+    return rc == DB_OK && !outlet ? DB_NOT_FOUND : rc;
+}
+
+/* group_join() for a group the load holds; *@held false when it does not
+ * (the tables answer). One write of the group's row, where it changed. */
+static int held_join(struct db *db, const struct db_claim_row *c,
+                     int64_t group_id, bool *held)
+{
+    struct db_group_fact f;
+    int64_t sources;
+    bool conflicting, changed;
+    sqlite3_stmt *st;
+    int rc = group_fact(db, c, &f);
+
+    *held = false;
+    if (rc == DB_NOT_FOUND) { /* the tables say what a missing article does */
+        db_groups_forget(db->groups, group_id);
+        return DB_OK;
+    }
+    if (rc == DB_OK)
+        *held = db_groups_join(db->groups, group_id, &f, &sources, &conflicting,
+                               &changed);
+    free((char *)f.outlet);
+    if (rc != DB_OK || !*held || !changed)
+        return rc;
+    st = db_stmt(db, "UPDATE claim_groups SET source_count = ?2, status = ?3 "
+                     "WHERE id = ?1");
+    if (!st)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, group_id);
+    sqlite3_bind_int64(st, 2, sources);
+    db_bind_text(st, 3,
+                 conflicting    ? "conflicting"
+                 : sources >= 2 ? "corroborated"
+                                : "single");
+    return db_step_done(db, st);
+}
+
 /*
  * What claim @c adds to group @group_id, asked before it joins: a new
  * outlet? A number that another outlet gives differently, or a quote
@@ -631,7 +682,11 @@ static int group_join(struct db *db, const struct db_claim_row *c,
         "'corroborated' ELSE 'single' END WHERE id = ?2 AND status != "
         "'conflicting'",
     };
+    bool held = false;
+    int rc = db->groups ? held_join(db, c, group_id, &held) : DB_OK;
 
+    if (rc != DB_OK || held)
+        return rc;
     for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
         sqlite3_stmt *st = db_stmt(db, steps[i]);
         if (!st)
@@ -649,17 +704,16 @@ static int group_join(struct db *db, const struct db_claim_row *c,
             else
                 sqlite3_bind_null(st, 5);
         }
-        int rc = db_step_done(db, st);
-        if (rc != DB_OK)
+        if ((rc = db_step_done(db, st)) != DB_OK)
             return rc;
     }
     return DB_OK;
 }
 
-/* A new group, *@group_id, of claim @claim_id of @kind, its first member
- * and label: one outlet, nothing to agree or conflict with. */
-static int group_start(struct db *db, const char *kind, int64_t claim_id,
-                       int64_t *group_id)
+/* A new group, *@group_id, of claim @c (whose id is @claim_id), its first
+ * member and label: one outlet, nothing to agree or conflict with. */
+static int group_start(struct db *db, const struct db_claim_row *c,
+                       int64_t claim_id, int64_t *group_id)
 {
     sqlite3_stmt *st = db_stmt(db, "INSERT INTO claim_groups(kind, label, "
                                    "label_claim_id, status, source_count) "
@@ -668,11 +722,19 @@ static int group_start(struct db *db, const char *kind, int64_t claim_id,
 
     if (!st)
         return DB_ERROR;
-    db_bind_text(st, 1, kind);
+    db_bind_text(st, 1, c->kind);
     sqlite3_bind_int64(st, 2, claim_id);
-    rc = db_step_done(db, st);
-    if (rc == DB_OK)
-        *group_id = sqlite3_last_insert_rowid(db->conn);
+    if ((rc = db_step_done(db, st)) != DB_OK)
+        return rc;
+    *group_id = sqlite3_last_insert_rowid(db->conn);
+    if (db->groups) {
+        struct db_group_fact f;
+        if ((rc = group_fact(db, c, &f)) == DB_OK)
+            db_groups_start(db->groups, *group_id, &f);
+        free((char *)f.outlet);
+        if (rc == DB_NOT_FOUND) /* the claim's insert fails */
+            rc = DB_OK;
+    }
     return rc;
 }
 
@@ -687,7 +749,7 @@ int db_claim_insert(struct db *db, const struct db_claim_row *c, int64_t *id,
     if (!*id)
         rc = db_claims_sketch(db, c, 1, id);
     if (rc == DB_OK && group == DB_CLAIM_NEW_GROUP)
-        rc = group_start(db, c->kind, *id, &group);
+        rc = group_start(db, c, *id, &group);
     else if (rc == DB_OK && group)
         rc = group_join(db, c, group);
     if (rc != DB_OK)
@@ -1320,5 +1382,10 @@ int db_claim_groups_recount(struct db *db, const int64_t *ids, size_t n)
          "FROM claims WHERE group_id = ?1)"),
     };
 
+    /* A load's held groups lost claims: the tables answer for them now
+     * (slowly, without the indexes the load defers; a load replaces an
+     * article only when its input repeats an id with another text). */
+    for (size_t i = 0; db->groups && i < n; i++)
+        db_groups_forget(db->groups, ids[i]);
     return run_for_each(db, steps, sizeof(steps) / sizeof(*steps), ids, n);
 }

@@ -3072,8 +3072,8 @@ static void test_load(void)
        "load: an empty database is loaded in bulk");
     is_int(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE type = "
                        "'index'"),
-           indexes - 16, "load: 16 indexes left out");
-    is_int(db_indexes_pending(db), 19,
+           indexes - 18, "load: 18 indexes left out");
+    is_int(db_indexes_pending(db), 21,
            "load: they and three tables to compute listed");
 
     struct db_claim_row c = {.kind = "quote",
@@ -3110,8 +3110,8 @@ static void test_load(void)
     db_postings_add(db, db_postings_key('q', 22), c2);
     db_postings_add(db, db_postings_key('q', 44), c2 + 1000);
     db_commit(db);
-    ok(db_indexes_build(db, &built) == DB_OK && built == 19 && !db->sketch,
-       "load: the 16 indexes and the 3 tables built");
+    ok(db_indexes_build(db, &built) == DB_OK && built == 21 && !db->sketch,
+       "load: the 18 indexes and the 3 tables built");
     is_int(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE type = "
                        "'index'"),
            indexes, "load: every index back");
@@ -3532,6 +3532,145 @@ static void test_held_dates(void)
     twin_close(db, "dates.db", "nodates.db");
 }
 
+/* Every claim group of @db, written out ("id kind status count;" each),
+ * as a new string. */
+static char *groups_text(struct db *db)
+{
+    sqlite3_stmt *st = NULL;
+    char *text = NULL;
+
+    if (sqlite3_prepare_v2(db->conn,
+                           "SELECT group_concat(id || ' ' || kind || ' ' || "
+                           "status || ' ' || source_count, ';') FROM (SELECT "
+                           "* FROM claim_groups ORDER BY id)",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        text = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return text ? text : xstrdup("");
+}
+
+/*
+ * The claim groups a load holds (db_groups.c) count outlets and find
+ * conflicts as the tables do. Two loads take the same random steps, one
+ * holding its groups and one asking the tables: claims of three kinds,
+ * from articles of four outlets (one without), with a few values and
+ * speakers, start groups or join one of their kind (now and then one
+ * of another kind, and a group recounted: the tables answer for those
+ * from then on); savepoints rolled back or kept, and commits. After
+ * every step both have the same groups, row for row.
+ */
+static void test_held_groups(void)
+{
+    static const char *const kinds[] = {"number", "quote", "statement"};
+    static const char *const outlets[] = {"A", "B", "C", NULL};
+    static const uint32_t fp[] = {11, 22, 33};
+    struct db *db[2];
+    enum { MAXG = 1024 };
+    static int64_t groups[2][3][MAXG];
+    int64_t arts[2][8], speakers[2][3];
+    size_t ngroups[3] = {0, 0, 0}, checked = 0, same = 0;
+    uint32_t seed = 11;
+    bool in_savepoint = false;
+
+    if (!twin_loads(db, "groups.db", "nogroups.db"))
+        return;
+    ok(db[0]->groups != NULL, "groups: a load holds its groups");
+    /* The second holds none: it asks the tables. */
+    db_groups_free(db[1]->groups);
+    db[1]->groups = NULL;
+    for (int d = 0; d < 2; d++) {
+        db_begin(db[d]);
+        for (int i = 0; i < 8; i++) {
+            char hash[8];
+            snprintf(hash, sizeof(hash), "g%d", i);
+            struct db_article_new a = {
+                NULL, outlets[i % 4],           "T",  "2021-12-01",
+                NULL, "\"We stay,\" she said.", hash, 4};
+            db_articles_insert(db[d], &a, &arts[d][i]);
+        }
+        for (int i = 0; i < 3; i++) {
+            char key[8];
+            snprintf(key, sizeof(key), "s%d", i);
+            db_entity_create(db[d], key, "person", key, &speakers[d][i]);
+        }
+        db_commit(db[d]);
+        db_begin(db[d]);
+    }
+    for (int step = 0; step < 3000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        seed = seed * 1103515245u + 12345u;
+        unsigned r2 = seed >> 8;
+        size_t k = r % 3, article = (r >> 2) % 8, pick = (r >> 5) % 64;
+        /* Mostly one of its kind (among its newest 64); one step in 256
+         * another kind's. */
+        size_t gk = (r >> 11) % 256 ? k : (k + 1) % 3;
+        bool start = !ngroups[gk] || (r >> 19) % 4 == 0;
+        for (int d = 0; d < 2; d++) {
+            struct db_claim_row c = {
+                .article_id = arts[d][article],
+                .kind = kinds[k],
+                .end = 8,
+                .has_value = r2 % 4 != 0,
+                .value = (double)((r2 >> 2) % 3),
+                .speaker_entity_id =
+                    (r2 >> 4) % 4 ? speakers[d][(r2 >> 6) % 3] : 0,
+                .fingerprint = fp,
+                .nfingerprint = 3,
+            };
+            int64_t id = 0, group = 0;
+            if (start)
+                c.group_id = DB_CLAIM_NEW_GROUP;
+            else
+                c.group_id =
+                    groups[d][gk][ngroups[gk] - 1 - pick % ngroups[gk]];
+            if (db_claim_insert(db[d], &c, &id, &group) == DB_OK && start &&
+                ngroups[k] < MAXG)
+                groups[d][k][ngroups[k]] = group;
+        }
+        if (start && ngroups[k] < MAXG)
+            ngroups[k]++;
+        if ((r2 >> 8) % 256 == 0 && ngroups[gk]) {
+            for (int d = 0; d < 2; d++)
+                db_claim_groups_recount(db[d],
+                                        &groups[d][gk][pick % ngroups[gk]], 1);
+        }
+        char *text[2] = {groups_text(db[0]), groups_text(db[1])};
+        checked++;
+        same += strcmp(text[0], text[1]) == 0;
+        free(text[0]);
+        free(text[1]);
+        /* Now and then an article's savepoint, rolled back or kept, and
+         * a commit. */
+        for (int d = 0; d < 2; d++) {
+            if (r % 29 == 0 && !in_savepoint)
+                db_savepoint(db[d]);
+            else if (r % 7 == 0 && in_savepoint && r % 2)
+                db_savepoint_rollback(db[d]);
+            else if (r % 7 == 0 && in_savepoint)
+                db_savepoint_release(db[d]);
+            else if (r % 97 == 0 && !in_savepoint) {
+                db_commit(db[d]);
+                db_begin(db[d]);
+            }
+        }
+        if (r % 29 == 0 && !in_savepoint)
+            in_savepoint = true;
+        else if (r % 7 == 0 && in_savepoint)
+            in_savepoint = false;
+    }
+    is_int(same, checked, "groups: counted and judged as the tables do");
+    is_int(sql_int(db[1], "SELECT count(*) FROM claim_groups WHERE status = "
+                          "'conflicting'") > 20 &&
+               sql_int(db[1], "SELECT count(*) FROM claim_groups WHERE "
+                              "status = 'corroborated'") > 20 &&
+               sql_int(db[1], "SELECT count(*) FROM claim_groups WHERE "
+                              "source_count >= 3") > 20,
+           1, "groups: many conflicting, corroborated, of three outlets");
+    twin_close(db, "groups.db", "nogroups.db");
+}
+
 /* A load that is not alone: another connection's commit makes it read
  * the dates it holds again. */
 static void test_held_dates_shared(void)
@@ -3619,6 +3758,7 @@ int main(void)
     test_held_candidates();
     test_held_dates();
     test_held_dates_shared();
+    test_held_groups();
     test_load_entity_find();
     test_postings();
     test_load();
