@@ -35,7 +35,7 @@ struct fact {
     };
 };
 
-/* The group of id base + i: its first claim, else its record. */
+/* A group: its first claim, else its record. */
 struct held_group {
     struct fact first; /* outlet + 1; 0: not held */
     uint32_t more;     /* 1 + its record in more[]; 0: one claim */
@@ -58,10 +58,16 @@ struct undo {
     enum { STARTED, JOINED, RECORDED } what;
 };
 
+/* Groups by id, in chunks of CHUNK allocated as ids reach them (an
+ * array doubled as it grows would be up to twice the size, and copied);
+ * ids past MAX_ID are not held. */
+#define CHUNK_BITS 16
+#define CHUNK      ((size_t)1 << CHUNK_BITS)
+#define MAX_ID     ((int64_t)1 << 40)
+
 struct db_groups {
-    struct held_group *groups; /* by id - base */
-    size_t ngroups;
-    int64_t base;
+    struct held_group **chunks;
+    size_t nchunks;
     struct group_record *more;
     size_t nmore, more_cap;
     /* Outlets by key, open addressing (a power of two): id + 1 (0: a
@@ -94,7 +100,9 @@ void db_groups_free(struct db_groups *g)
         record_free(&g->more[i]);
     for (size_t i = 0; i < g->noutlets; i++)
         free(g->outlets[i]);
-    free(g->groups);
+    for (size_t i = 0; i < g->nchunks; i++)
+        free(g->chunks[i]);
+    free(g->chunks);
     free(g->more);
     free(g->slots);
     free(g->outlets);
@@ -142,39 +150,35 @@ static uint32_t outlet_id(struct db_groups *g, const char *key)
     return g->slots[i] - 1;
 }
 
-/* Group @id's slot, or NULL past those there are. */
+/* Group @id's slot, or NULL where none was made. */
 static struct held_group *group_at(struct db_groups *g, int64_t id)
 {
-    if (!g->ngroups || id < g->base || id - g->base >= (int64_t)g->ngroups)
+    size_t c = (size_t)id >> CHUNK_BITS;
+
+    if (id <= 0 || id > MAX_ID || c >= g->nchunks || !g->chunks[c])
         return NULL;
-    return &g->groups[id - g->base];
+    return &g->chunks[c][(size_t)id & (CHUNK - 1)];
 }
 
-/* Group @id's slot, made if need be (ids come mostly in order). */
+/* Group @id's slot, made if need be; NULL for an id not held. */
 static struct held_group *group_make(struct db_groups *g, int64_t id)
 {
-    if (!g->ngroups)
-        g->base = id;
-    if (id < g->base) {
-        size_t shift = (size_t)(g->base - id);
-        g->groups =
-            xrealloc(g->groups, (g->ngroups + shift) * sizeof(*g->groups));
-        memmove(g->groups + shift, g->groups, g->ngroups * sizeof(*g->groups));
-        memset(g->groups, 0, shift * sizeof(*g->groups));
-        g->ngroups += shift;
-        g->base = id;
-    }
-    size_t i = (size_t)(id - g->base);
-    if (i >= g->ngroups) {
-        size_t n = g->ngroups ? g->ngroups : 1024;
-        while (n <= i)
+    size_t c = (size_t)id >> CHUNK_BITS;
+
+    if (id <= 0 || id > MAX_ID)
+        return NULL;
+    if (c >= g->nchunks) {
+        size_t n = g->nchunks ? g->nchunks : 16;
+        while (n <= c)
             n *= 2;
-        g->groups = xrealloc(g->groups, n * sizeof(*g->groups));
-        memset(g->groups + g->ngroups, 0,
-               (n - g->ngroups) * sizeof(*g->groups));
-        g->ngroups = n;
+        g->chunks = xrealloc(g->chunks, n * sizeof(*g->chunks));
+        memset(g->chunks + g->nchunks, 0,
+               (n - g->nchunks) * sizeof(*g->chunks));
+        g->nchunks = n;
     }
-    return &g->groups[i];
+    if (!g->chunks[c])
+        g->chunks[c] = xcalloc(CHUNK, sizeof(**g->chunks));
+    return &g->chunks[c][(size_t)id & (CHUNK - 1)];
 }
 
 static void log_change(struct db_groups *g, int64_t id,
@@ -224,9 +228,11 @@ void db_groups_forget_all(struct db_groups *g)
 {
     for (size_t i = 0; i < g->nmore; i++)
         record_free(&g->more[i]);
-    free(g->groups);
-    g->groups = NULL;
-    g->ngroups = g->nmore = g->nlog = g->mark = 0;
+    for (size_t i = 0; i < g->nchunks; i++)
+        free(g->chunks[i]);
+    free(g->chunks);
+    g->chunks = NULL;
+    g->nchunks = g->nmore = g->nlog = g->mark = 0;
 }
 
 static struct fact fact_of(struct db_groups *g, const struct db_group_fact *f)
@@ -252,7 +258,8 @@ void db_groups_start(struct db_groups *g, int64_t id,
     struct held_group *h;
 
     db_groups_forget(g, id);
-    h = group_make(g, id);
+    if (!(h = group_make(g, id)))
+        return;
     *h = (struct held_group){.first = fact_of(g, f),
                              .kind = f->kind,
                              .flags = has_fact(f) ? FACT : 0};
