@@ -56,6 +56,10 @@ int consolidate_events(struct db *db, int64_t article_id, const uint32_t *cp,
         if (ncands > 0)
             timex_words(t->label, &clause);
         for (size_t c = 0; c < ncands && rc == DB_OK; c++) {
+            /* Its score is at most shared + 1 (a similarity is at most
+             * 1): past the best so far only if that is. */
+            if ((double)cands[c].shared_entities + 1 <= best)
+                continue;
             timex_words(cands[c].label, &label);
             double sim = timex_words_similarity(&clause, &label);
             double score = (double)cands[c].shared_entities + sim;
