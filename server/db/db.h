@@ -52,8 +52,9 @@ int db_schema_version(struct db *db);
  */
 void db_set_deadline(struct db *db, int64_t ms);
 
-/* For a long run of writes (`dossier ingest`): checkpoint the WAL less
- * often (every ~40 MB instead of ~4 MB). */
+/* For a long run of writes (`dossier ingest`): checkpoint the WAL on a
+ * thread of its own beside the writer (db_checkpoint.c), else less often
+ * (every ~40 MB instead of ~4 MB). */
 void db_tune_for_bulk_writes(struct db *db);
 
 /*

@@ -122,6 +122,8 @@ struct db {
     struct db_dates *dates;
     struct db_groups *groups;
     int64_t held_version;
+    /* A long run of writes' checkpoints (db_checkpoint.c), or NULL. */
+    struct db_checkpointer *checkpointer;
 };
 
 /*
@@ -215,6 +217,25 @@ void db_dates_add(struct db_dates *d, const char *date, int64_t id,
                   int64_t sources, const char *label);
 void db_dates_sourced(struct db_dates *d, int64_t id);
 void db_dates_entity(struct db_dates *d, int64_t id, int64_t entity_id);
+
+/*
+ * The WAL checkpoints of a long run of writes on a thread of their own
+ * (db_checkpoint.c). db_checkpointer_start: on a connection of its own
+ * to @path; NULL if it cannot. db_checkpointer_committed: the writer's
+ * WAL hook (sqlite3_wal_hook, in place of its own checkpoints): it
+ * committed, and its WAL has @frames (a checkpoint is due).
+ * db_checkpointer_wait: before the
+ * writer's next transaction, once the WAL is over
+ * DB_CHECKPOINT_WAL_FRAMES, until all of it is copied (so the WAL starts
+ * over); false if the thread gave up (then the writer checkpoints).
+ */
+#define DB_CHECKPOINT_WAL_FRAMES 10000
+struct db_checkpointer;
+struct db_checkpointer *db_checkpointer_start(const char *path);
+int db_checkpointer_committed(void *ctx, sqlite3 *conn, const char *schema,
+                              int frames);
+bool db_checkpointer_wait(struct db_checkpointer *c);
+void db_checkpointer_stop(struct db_checkpointer *c);
 
 /*
  * The claim groups a load forms, held in memory (db_groups.c): each

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -3671,6 +3672,51 @@ static void test_held_groups(void)
     twin_close(db, "groups.db", "nogroups.db");
 }
 
+/* The size of file @name of the scratch directory (-1: none). */
+static long scratch_size(const char *name)
+{
+    char file[300];
+    struct stat st;
+
+    snprintf(file, sizeof(file), "%s/%s", tmpdir, name);
+    return stat(file, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/*
+ * A long run of writes checkpoints on a thread of its own: the writer
+ * does not (wal_autocheckpoint 0), yet 64 transactions of 1 MB each
+ * (16k pages, past DB_CHECKPOINT_WAL_FRAMES) leave a WAL that started
+ * over instead of growing to 64 MB, and the database file has the rows.
+ */
+static void test_checkpointer(void)
+{
+    struct db *db = open_scratch("ckpt.db");
+    bool rows = true;
+
+    if (!db)
+        return;
+    db_tune_for_bulk_writes(db);
+    ok(db->checkpointer && sql_int(db, "PRAGMA wal_autocheckpoint") == 0,
+       "checkpoint: a thread of its own, none by the writer");
+    db_exec(db, "CREATE TABLE ckpt(b BLOB)");
+    for (int i = 0; i < 64 && rows; i++)
+        rows = db_begin(db) == DB_OK &&
+               db_exec(db, "INSERT INTO ckpt VALUES (zeroblob(1000000))") ==
+                   DB_OK &&
+               db_commit(db) == DB_OK;
+    ok(rows, "checkpoint: 64 MB written in 64 transactions");
+    long wal = scratch_size("ckpt.db-wal"), file = scratch_size("ckpt.db");
+    ok(wal > 0 && wal < 50L * 1000 * 1000 && file > 40L * 1000 * 1000,
+       "checkpoint: the WAL started over (%ld bytes), copied to the "
+       "database (%ld bytes)",
+       wal, file);
+    db_close(db);
+    ok(scratch_size("ckpt.db-wal") <= 0 &&
+           scratch_size("ckpt.db") > 64L * 1000 * 1000,
+       "checkpoint: all of it in the database once closed");
+    remove_db("ckpt.db");
+}
+
 /* A load that is not alone: another connection's commit makes it read
  * the dates it holds again. */
 static void test_held_dates_shared(void)
@@ -3759,6 +3805,7 @@ int main(void)
     test_held_dates();
     test_held_dates_shared();
     test_held_groups();
+    test_checkpointer();
     test_load_entity_find();
     test_postings();
     test_load();
