@@ -75,18 +75,9 @@ void db_dates_free(struct db_dates *d)
     free(d);
 }
 
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 14695981039346656037u;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 static size_t date_slot(const struct db_dates *d, const char *date)
 {
-    size_t i = (size_t)text_hash(date) & (d->date_slots - 1);
+    size_t i = (size_t)db_text_hash(date) & (d->date_slots - 1);
 
     while (d->dates[i] && strcmp(d->dates[i]->date, date) != 0)
         i = (i + 1) & (d->date_slots - 1);

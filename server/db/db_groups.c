@@ -110,18 +110,9 @@ void db_groups_free(struct db_groups *g)
     free(g);
 }
 
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 14695981039346656037u;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 static size_t outlet_slot(const struct db_groups *g, const char *key)
 {
-    size_t i = (size_t)text_hash(key) & (g->nslots - 1);
+    size_t i = (size_t)db_text_hash(key) & (g->nslots - 1);
 
     while (g->slots[i] && strcmp(g->outlets[g->slots[i] - 1], key) != 0)
         i = (i + 1) & (g->nslots - 1);

@@ -15,6 +15,16 @@
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
+/* FNV-1a of text @s, for the hash tables of what a load holds. */
+static inline uint64_t db_text_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
 struct db_stmt_slot {
     uint64_t hash;    /* of sql, checked before comparing it */
     const char *from; /* the text db_stmt() was last given for it */

@@ -3350,6 +3350,29 @@ static bool twin_loads(struct db *db[2], const char *held, const char *table)
     return true;
 }
 
+/* Now and then, by random @r, the same in both of @db: an article's
+ * savepoint begun, rolled back or kept (*@in_savepoint says whether one is
+ * open), or a commit. */
+static void twin_step(struct db *db[2], unsigned r, bool *in_savepoint)
+{
+    for (int d = 0; d < 2; d++) {
+        if (r % 29 == 0 && !*in_savepoint)
+            db_savepoint(db[d]);
+        else if (r % 7 == 0 && *in_savepoint && r % 2)
+            db_savepoint_rollback(db[d]);
+        else if (r % 7 == 0 && *in_savepoint)
+            db_savepoint_release(db[d]);
+        else if (r % 97 == 0 && !*in_savepoint) {
+            db_commit(db[d]);
+            db_begin(db[d]);
+        }
+    }
+    if (r % 29 == 0 && !*in_savepoint)
+        *in_savepoint = true;
+    else if (r % 7 == 0 && *in_savepoint)
+        *in_savepoint = false;
+}
+
 /* Roll back, close and remove what twin_loads() opened. */
 static void twin_close(struct db *db[2], const char *held, const char *table)
 {
@@ -3507,24 +3530,7 @@ static void test_held_dates(void)
             db_event_add_mention(db[d], &m);
             db_event_candidates_free(c[d], n[d]);
         }
-        /* Now and then an article's savepoint, rolled back or kept, and
-         * a commit. */
-        for (int d = 0; d < 2; d++) {
-            if (r % 29 == 0 && !in_savepoint)
-                db_savepoint(db[d]);
-            else if (r % 7 == 0 && in_savepoint && r % 2)
-                db_savepoint_rollback(db[d]);
-            else if (r % 7 == 0 && in_savepoint)
-                db_savepoint_release(db[d]);
-            else if (r % 97 == 0 && !in_savepoint) {
-                db_commit(db[d]);
-                db_begin(db[d]);
-            }
-        }
-        if (r % 29 == 0 && !in_savepoint)
-            in_savepoint = true;
-        else if (r % 7 == 0 && in_savepoint)
-            in_savepoint = false;
+        twin_step(db, r, &in_savepoint);
     }
     is_int(same, checked, "dates: candidates as the tables give them");
     ok(full > 100 && shared > 100 && events > 100,
@@ -3642,24 +3648,7 @@ static void test_held_groups(void)
         same += strcmp(text[0], text[1]) == 0;
         free(text[0]);
         free(text[1]);
-        /* Now and then an article's savepoint, rolled back or kept, and
-         * a commit. */
-        for (int d = 0; d < 2; d++) {
-            if (r % 29 == 0 && !in_savepoint)
-                db_savepoint(db[d]);
-            else if (r % 7 == 0 && in_savepoint && r % 2)
-                db_savepoint_rollback(db[d]);
-            else if (r % 7 == 0 && in_savepoint)
-                db_savepoint_release(db[d]);
-            else if (r % 97 == 0 && !in_savepoint) {
-                db_commit(db[d]);
-                db_begin(db[d]);
-            }
-        }
-        if (r % 29 == 0 && !in_savepoint)
-            in_savepoint = true;
-        else if (r % 7 == 0 && in_savepoint)
-            in_savepoint = false;
+        twin_step(db, r, &in_savepoint);
     }
     is_int(same, checked, "groups: counted and judged as the tables do");
     is_int(sql_int(db[1], "SELECT count(*) FROM claim_groups WHERE status = "
