@@ -604,14 +604,14 @@ int db_claims_sketch(struct db *db, const struct db_claim_row *c, size_t n,
     "(SELECT coalesce(source, '#' || id) FROM articles WHERE id = ?1)"
 
 /* In *@f, what a load's held groups keep of claim @c; its outlet is a
- * new string (NULL for no such article: then false). */
+ * new string (NULL for no such article: then DB_NOT_FOUND). */
 static int group_fact(struct db *db, const struct db_claim_row *c,
                       struct db_group_fact *f)
 {
     char *outlet;
     int rc = outlet_of(db, c->article_id, &outlet);
 
-    *f = (struct db_group_fact){.kind = c->kind[0],
+    *f = (struct db_group_fact){.kind = c->kind ? c->kind[0] : 0,
                                 .outlet = outlet,
                                 .has_value = c->has_value,
                                 .value = c->value,
