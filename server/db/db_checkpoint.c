@@ -17,13 +17,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/alloc.h"
 #include "core/log.h"
-
-/* How long the thread sleeps when no commit wakes it. */
-#define IDLE_MS 200
 
 struct db_checkpointer {
     sqlite3 *conn;
@@ -43,17 +39,12 @@ static void *run(void *p)
     struct db_checkpointer *c = p;
 
     pthread_mutex_lock(&c->lock);
-    while (!c->stop) {
-        if (c->passed == c->commits) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += IDLE_MS * 1000000L;
-            until.tv_sec += until.tv_nsec / 1000000000L;
-            until.tv_nsec %= 1000000000L;
-            pthread_cond_timedwait(&c->wake, &c->lock, &until);
-            if (c->stop)
-                break;
-        }
+    for (;;) {
+        /* Every commit, and every wait for one more pass, wakes it. */
+        while (!c->stop && c->passed == c->commits)
+            pthread_cond_wait(&c->wake, &c->lock);
+        if (c->stop)
+            break;
         uint64_t seen = c->commits;
         int frames = 0, copied = 0;
         pthread_mutex_unlock(&c->lock);
