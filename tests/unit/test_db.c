@@ -3350,6 +3350,29 @@ static bool twin_loads(struct db *db[2], const char *held, const char *table)
     return true;
 }
 
+/* In @db's open transaction, @narts articles of @body by outlets A, B,
+ * C and none in turn (hashes @art_tag0, @art_tag1, ...; ids in @arts),
+ * and @nents people (keys @ent_tag0, ...; ids in @ents). */
+static void twin_fill(struct db *db, const char *art_tag, const char *body,
+                      int64_t *arts, int narts, const char *ent_tag,
+                      int64_t *ents, int nents)
+{
+    static const char *const outlets[] = {"A", "B", "C", NULL};
+
+    for (int i = 0; i < narts; i++) {
+        char hash[16];
+        snprintf(hash, sizeof(hash), "%s%d", art_tag, i);
+        struct db_article_new a = {NULL, outlets[i % 4], "T",  "2021-12-01",
+                                   NULL, body,           hash, 4};
+        db_articles_insert(db, &a, &arts[i]);
+    }
+    for (int i = 0; i < nents; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "%s%d", ent_tag, i);
+        db_entity_create(db, key, "person", key, &ents[i]);
+    }
+}
+
 /* Now and then, by random @r, the same in both of @db: an article's
  * savepoint begun, rolled back or kept (*@in_savepoint says whether one is
  * open), or a commit. */
@@ -3457,7 +3480,6 @@ static void test_held_dates(void)
 {
     static const char *const dates[] = {"2021-12-30", "2021-12", "2022-W01",
                                         "1986"};
-    static const char *const outlets[] = {"A", "B", "C", NULL};
     struct db *db[2];
     int64_t arts[2][12], ents[2][6];
     size_t checked = 0, same = 0, full = 0, shared = 0, events = 0;
@@ -3470,19 +3492,8 @@ static void test_held_dates(void)
     db[1]->dates = NULL;
     for (int d = 0; d < 2; d++) {
         db_begin(db[d]);
-        for (int i = 0; i < 12; i++) {
-            char hash[8];
-            snprintf(hash, sizeof(hash), "d%d", i);
-            struct db_article_new a = {
-                NULL, outlets[i % 4],          "T",  "2021-12-01",
-                NULL, "On Thursday they met.", hash, 4};
-            db_articles_insert(db[d], &a, &arts[d][i]);
-        }
-        for (int i = 0; i < 6; i++) {
-            char key[8];
-            snprintf(key, sizeof(key), "e%d", i);
-            db_entity_create(db[d], key, "person", key, &ents[d][i]);
-        }
+        twin_fill(db[d], "d", "On Thursday they met.", arts[d], 12, "e",
+                  ents[d], 6);
     }
     bool in_savepoint = false;
     for (int step = 0; step < 2500; step++) {
@@ -3570,7 +3581,6 @@ static char *groups_text(struct db *db)
 static void test_held_groups(void)
 {
     static const char *const kinds[] = {"number", "quote", "statement"};
-    static const char *const outlets[] = {"A", "B", "C", NULL};
     static const uint32_t fp[] = {11, 22, 33};
     struct db *db[2];
     enum { MAXG = 1024 };
@@ -3588,19 +3598,8 @@ static void test_held_groups(void)
     db[1]->groups = NULL;
     for (int d = 0; d < 2; d++) {
         db_begin(db[d]);
-        for (int i = 0; i < 8; i++) {
-            char hash[8];
-            snprintf(hash, sizeof(hash), "g%d", i);
-            struct db_article_new a = {
-                NULL, outlets[i % 4],           "T",  "2021-12-01",
-                NULL, "\"We stay,\" she said.", hash, 4};
-            db_articles_insert(db[d], &a, &arts[d][i]);
-        }
-        for (int i = 0; i < 3; i++) {
-            char key[8];
-            snprintf(key, sizeof(key), "s%d", i);
-            db_entity_create(db[d], key, "person", key, &speakers[d][i]);
-        }
+        twin_fill(db[d], "g", "\"We stay,\" she said.", arts[d], 8, "s",
+                  speakers[d], 3);
         db_commit(db[d]);
         db_begin(db[d]);
     }
