@@ -1886,6 +1886,7 @@ static void test_claims_two_steps(bool load)
     int built = 0;
     db_indexes_build(db, &built);
     db_close(db);
+    remove_db(load ? "two_steps_load.db" : "two_steps.db");
 }
 
 /* A claim of @kind spanning @part of article @article's @body, in group
@@ -1988,6 +1989,7 @@ static void test_group_labels(void)
            "and keeps it when its first claim's article goes");
     db_commit(db);
     db_close(db);
+    remove_db("labels.db");
 }
 
 static void test_readonly(void)
