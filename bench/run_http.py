@@ -37,7 +37,6 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -208,13 +207,9 @@ def pick_terms(db):
     row = con.execute("SELECT max(id) FROM articles").fetchone()
     max_id = row[0] or 1
     # The article compared with nginx: a body of about 2,600 bytes, so a
-    # response of about 3 KB, the size the targets were set with. Bodies
-    # are stored deflated (schema 14): their text's length is asked of
-    # dossier_body(), as the server's SQL function of that name answers.
-    con.create_function("dossier_body", 1, lambda b: zlib.decompress(
-        b).decode() if isinstance(b, bytes) else b, deterministic=True)
-    mid = con.execute("SELECT id FROM articles ORDER BY abs(length("
-                      "dossier_body(body)) - 2600), id LIMIT 1").fetchone()[0]
+    # response of about 3 KB, the size the targets were set with.
+    mid = con.execute("SELECT id FROM articles ORDER BY "
+                      "abs(length(body) - 2600), id LIMIT 1").fetchone()[0]
     ent = con.execute("SELECT id FROM entities ORDER BY mention_count DESC, "
                       "id LIMIT 1").fetchone()
     grp = con.execute("SELECT id FROM claim_groups ORDER BY source_count DESC, "

@@ -415,8 +415,7 @@ int db_open(const char *path, unsigned flags, struct db **out, char *err,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                     SQLITE_DIRECTONLY,
                                 NULL, has, NULL, NULL) != SQLITE_OK ||
-        db_postings_functions(db->conn) != SQLITE_OK ||
-        db_body_functions(db->conn) != SQLITE_OK) {
+        db_postings_functions(db->conn) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot set up full-text search: %s", path,
                  sqlite3_errmsg(db->conn));
         goto fail;
@@ -585,7 +584,7 @@ int db_fts_sync(struct db *db)
      * rows a rolled-back savepoint took away are simply not there. */
     int rc = fts_index_from(db,
                             "INSERT INTO articles_fts(rowid, title, body) "
-                            "SELECT id, title, body FROM article_texts "
+                            "SELECT id, title, body FROM articles "
                             "WHERE id >= ?1",
                             &db->fts_articles_from);
 

@@ -63,7 +63,7 @@ int db_articles_insert(struct db *db, const struct db_article_new *a,
     db_bind_text(st, 3, a->title);
     db_bind_text(st, 4, a->published);
     db_bind_text(st, 5, a->url);
-    db_body_bind(st, 6, a->body);
+    db_bind_text(st, 6, a->body);
     db_bind_text(st, 7, a->body_hash);
     sqlite3_bind_int64(st, 8, a->word_count);
     db_bind_text(st, 9, now);
@@ -80,10 +80,9 @@ int db_articles_get(struct db *db, int64_t id, db_article_cb cb, void *ctx)
     sqlite3_stmt *st;
     int rc;
 
-    st =
-        db_stmt(db, "SELECT id, external_id, source, title, published, url, "
-                    "ingested_at, word_count, dossier_body(body) FROM articles "
-                    "WHERE id = ?");
+    st = db_stmt(db, "SELECT id, external_id, source, title, published, url, "
+                     "ingested_at, word_count, body FROM articles "
+                     "WHERE id = ?");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, id);

@@ -163,15 +163,6 @@ int db_postings_write(struct db *db, uint64_t key, const int64_t *ids,
 int db_postings_functions(sqlite3 *conn);
 
 /*
- * Article bodies (db_body.c; schema 0014): stored as zlib streams, read
- * as text with SQL function dossier_body(body [, max_bytes]), which
- * db_body_functions registers (text stored before 0014 reads as it is).
- * db_body_bind: bind @text (NULL: NULL) to @st's parameter @i, deflated.
- */
-int db_body_functions(sqlite3 *conn);
-int db_body_bind(sqlite3_stmt *st, int i, const char *text);
-
-/*
  * The in-memory claim sketch (db_sketch.c): db_sketch_add notes claim
  * @claim_id under (@scope, @hash), as db_postings_add would in the
  * table; ids come in increasing order. db_sketch_probe: the latest @max
@@ -372,7 +363,7 @@ const char *db_col_text(sqlite3_stmt *st, int i);
  */
 #define DB_ARTICLE_LIST_COLUMNS                                                \
     "a.id, a.title, a.source, a.published, a.url, a.word_count, "              \
-    "substr(dossier_body(a.body, 2400), 1, 600)"
+    "substr(a.body, 1, 600)"
 #define DB_ARTICLE_LIST_NCOLUMNS 7
 
 struct db_article;

@@ -335,8 +335,7 @@ int db_entities_articles(struct db *db, int64_t id, bool by_published,
 /* --- claims -------------------------------------------------------- */
 
 #define CLAIM_FIELDS                                                           \
-    "SELECT c.id, c.kind, substr(dossier_body(a.body), c.start + 1, "          \
-    "c.\"end\" - c.start), "                                                   \
+    "SELECT c.id, c.kind, substr(a.body, c.start + 1, c.\"end\" - c.start), "  \
     "c.article_id, a.source, a.published, "                                    \
     "c.start, c.\"end\", c.speaker_entity_id, coalesce(c.speaker_text, "       \
     "e.name), c.group_id, c.value, c.unit, c.qualifier FROM "
@@ -690,8 +689,7 @@ static int write_group(struct db *db, int64_t id, int64_t max_claims,
     sqlite3_stmt *st =
         db->schema >= 11
             ? db_stmt(db, "SELECT g.id, g.kind, g.status, g.source_count, "
-                          "g.label, g.label_claim_id IS NULL, "
-                          "substr(dossier_body(a.body), "
+                          "g.label, g.label_claim_id IS NULL, substr(a.body, "
                           "coalesce(c.label_start, c.start) + 1, "
                           "coalesce(c.label_end, c.\"end\") - "
                           "coalesce(c.label_start, c.start)) FROM "
@@ -766,19 +764,18 @@ static int event_body(struct db *db, int64_t eid, struct jsonw *w)
     if ((rc = write_rows(db, st, w, "entities")) != DB_OK)
         return rc;
 
-    st = db_stmt(
-        db, "SELECT em.article_id AS article_id, a.source AS "
-            "source, substr(dossier_body(a.body), em.sentence_start + 1, "
-            "em.sentence_end - em.sentence_start) AS text, "
-            "substr(dossier_body(a.body), t.start + 1, t.\"end\" - t.start) AS "
-            "timex, "
-            "em.sentence_start AS start, em.sentence_end AS "
-            "\"end\", t.start AS timex_start, t.\"end\" AS "
-            "timex_end FROM event_mentions em JOIN articles a ON "
-            "a.id = "
-            "em.article_id JOIN timexes t ON t.id = em.timex_id "
-            "WHERE em.event_id = ? ORDER BY coalesce(a.published, "
-            "''), em.article_id");
+    st = db_stmt(db, "SELECT em.article_id AS article_id, a.source AS "
+                     "source, substr(a.body, em.sentence_start + 1, "
+                     "em.sentence_end - em.sentence_start) AS text, "
+                     "substr(a.body, t.start + 1, t.\"end\" - t.start) AS "
+                     "timex, "
+                     "em.sentence_start AS start, em.sentence_end AS "
+                     "\"end\", t.start AS timex_start, t.\"end\" AS "
+                     "timex_end FROM event_mentions em JOIN articles a ON "
+                     "a.id = "
+                     "em.article_id JOIN timexes t ON t.id = em.timex_id "
+                     "WHERE em.event_id = ? ORDER BY coalesce(a.published, "
+                     "''), em.article_id");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, eid);
@@ -910,38 +907,35 @@ int db_annotations_get(struct db *db, int64_t article_id, struct jsonw *w)
     jw_key(w, "article_id");
     jw_int(w, article_id);
 
-    st = db_stmt(
-        db, "SELECT m.start AS start, m.\"end\" AS \"end\", "
-            "substr(dossier_body(a.body), m.start + 1, m.\"end\" - m.start) AS "
-            "text, m.type AS type, m.entity_id AS entity_id FROM "
-            "mentions m JOIN articles a ON a.id = m.article_id "
-            "WHERE m.article_id = ? ORDER BY m.start");
+    st = db_stmt(db, "SELECT m.start AS start, m.\"end\" AS \"end\", "
+                     "substr(a.body, m.start + 1, m.\"end\" - m.start) AS "
+                     "text, m.type AS type, m.entity_id AS entity_id FROM "
+                     "mentions m JOIN articles a ON a.id = m.article_id "
+                     "WHERE m.article_id = ? ORDER BY m.start");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, article_id);
     if ((rc = write_rows(db, st, w, "entities")) != DB_OK)
         return rc;
 
-    st = db_stmt(
-        db, "SELECT t.start AS start, t.\"end\" AS \"end\", "
-            "substr(dossier_body(a.body), t.start + 1, t.\"end\" - t.start) AS "
-            "text, t.type AS type, t.value AS value, t.event_id AS "
-            "event_id FROM timexes t JOIN articles a ON a.id = "
-            "t.article_id WHERE t.article_id = ? ORDER BY t.start");
+    st = db_stmt(db, "SELECT t.start AS start, t.\"end\" AS \"end\", "
+                     "substr(a.body, t.start + 1, t.\"end\" - t.start) AS "
+                     "text, t.type AS type, t.value AS value, t.event_id AS "
+                     "event_id FROM timexes t JOIN articles a ON a.id = "
+                     "t.article_id WHERE t.article_id = ? ORDER BY t.start");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, article_id);
     if ((rc = write_rows(db, st, w, "timexes")) != DB_OK)
         return rc;
 
-    st = db_stmt(
-        db, "SELECT c.start, c.\"end\", substr(dossier_body(a.body), c.start + "
-            "1, c.\"end\" - c.start), c.kind, c.id, "
-            "c.speaker_entity_id, coalesce(c.speaker_text, e.name), "
-            "c.value, c.unit, c.qualifier, c.group_id FROM claims c "
-            "JOIN articles a ON a.id = c.article_id "
-            "LEFT JOIN entities e ON e.id = c.speaker_entity_id "
-            "WHERE c.article_id = ? ORDER BY c.start, c.id");
+    st = db_stmt(db, "SELECT c.start, c.\"end\", substr(a.body, c.start + "
+                     "1, c.\"end\" - c.start), c.kind, c.id, "
+                     "c.speaker_entity_id, coalesce(c.speaker_text, e.name), "
+                     "c.value, c.unit, c.qualifier, c.group_id FROM claims c "
+                     "JOIN articles a ON a.id = c.article_id "
+                     "LEFT JOIN entities e ON e.id = c.speaker_entity_id "
+                     "WHERE c.article_id = ? ORDER BY c.start, c.id");
     if (!st)
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, article_id);

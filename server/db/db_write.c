@@ -305,8 +305,7 @@ int db_entity_tally(struct db *db, int64_t entity_id, int64_t article_id,
         ", article_count = article_count - 1 WHERE id = ?1",
         "UPDATE entity_aliases SET count = count - (SELECT count(*) FROM "
         "mentions m JOIN articles a ON a.id = m.article_id WHERE "
-        "m.article_id = ?2 AND m.entity_id = ?1 AND "
-        "substr(dossier_body(a.body), m.start "
+        "m.article_id = ?2 AND m.entity_id = ?1 AND substr(a.body, m.start "
         "+ 1, m.\"end\" - m.start) = entity_aliases.alias) WHERE entity_id "
         "= ?1",
         ("DELETE FROM entity_aliases WHERE entity_id = ?1 AND count <= 0 AND "

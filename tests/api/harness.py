@@ -26,14 +26,12 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
 import urllib.parse
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -389,13 +387,3 @@ class Server:
 def article(body, **fields):
     """A POST body object."""
     return dict(fields, body=body)
-
-
-def connect_db(path, **kw):
-    """sqlite3.connect(@path), with SQL function dossier_body(): a stored
-    article body's text (a zlib stream since schema 14, else the text;
-    server/db/db_body.c)."""
-    con = sqlite3.connect(path, **kw)
-    con.create_function('dossier_body', 1, lambda b: zlib.decompress(
-        b).decode() if isinstance(b, bytes) else b, deterministic=True)
-    return con

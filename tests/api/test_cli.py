@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import time
 
-from harness import AUTH, SAMPLE, Server, Tap, connect_db
+from harness import AUTH, SAMPLE, Server, Tap
 
 tap = Tap()
 SUMMARY = re.compile(r'^ingested (\d+) articles \((\d+) duplicates, '
@@ -431,7 +431,7 @@ def db_state(path):
     """A database's named indexes, the indexes listed as not built, every
     row of its tables but the full-text ones (ingest times left out), and
     its integrity checks (SQLite's and both full-text indexes')."""
-    con = connect_db(path)
+    con = sqlite3.connect(path)
     q = lambda sql: [r for r in con.execute(sql)]
     indexes = sorted(r[0] for r in q(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND "
@@ -522,7 +522,7 @@ def killed_load(s, docs):
         while n < 100 and time.monotonic() < deadline:
             time.sleep(0.05)
             try:
-                con = connect_db(s.db, timeout=5)
+                con = sqlite3.connect(s.db, timeout=5)
                 n = con.execute("SELECT count(*) FROM articles WHERE "
                                 "external_id LIKE 'bulk-%'").fetchone()[0]
                 con.close()
@@ -532,7 +532,7 @@ def killed_load(s, docs):
         p.send_signal(signal.SIGKILL)
         p.wait()
         p.stdin.close()
-    con = connect_db(s.db)
+    con = sqlite3.connect(s.db)
     ids = [r[0] for r in con.execute("SELECT external_id FROM articles "
                                      "WHERE external_id LIKE 'bulk-%' "
                                      "ORDER BY id")]

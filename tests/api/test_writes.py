@@ -8,9 +8,10 @@ usage: test_writes.py PATH/TO/dossier
 
 import json
 import os
+import sqlite3
 import struct
 
-from harness import AUTH, Server, Tap, article, connect_db
+from harness import AUTH, Server, Tap, article
 
 tap = Tap()
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
@@ -363,34 +364,6 @@ UNDO = {
         "text, content = 'claim_texts', content_rowid = 'id', tokenize = "
         "'porter unicode61 remove_diacritics 2'); INSERT INTO claims_fts("
         "claims_fts) VALUES ('rebuild');",
-    # Bodies as text, read by the full-text indexes and their triggers
-    # as schema 1 and 2 made them (the rewrite counter left as it was).
-    14: 'DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update; '
-        'DROP TABLE articles_fts; DROP VIEW article_texts; '
-        'DROP TRIGGER claims_fts_delete; DROP VIEW claim_texts; '
-        'CREATE TEMP TABLE kept AS SELECT rewrites FROM corpus_state; '
-        'UPDATE articles SET body = dossier_body(body); '
-        'UPDATE corpus_state SET rewrites = (SELECT rewrites FROM kept); '
-        'CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content '
-        "= 'articles', content_rowid = 'id', tokenize = 'porter unicode61 "
-        "remove_diacritics 2'); INSERT INTO articles_fts(articles_fts, rank) "
-        "VALUES ('rank', 'bm25(10.0, 1.0)'); INSERT INTO articles_fts("
-        "articles_fts) VALUES ('rebuild'); "
-        'CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN '
-        'INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES '
-        "('delete', old.id, old.title, old.body); END; "
-        'CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON '
-        'articles BEGIN INSERT INTO articles_fts(articles_fts, rowid, title, '
-        "body) VALUES ('delete', old.id, old.title, old.body); INSERT INTO "
-        'articles_fts(rowid, title, body) VALUES (new.id, new.title, '
-        'new.body); END; '
-        'CREATE VIEW claim_texts(id, text) AS SELECT c.id, substr(a.body, '
-        'c.start + 1, c."end" - c.start) FROM claims c JOIN articles a ON '
-        'a.id = c.article_id; '
-        'CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN '
-        "INSERT INTO claims_fts(claims_fts, rowid, text) SELECT 'delete', "
-        'old.id, substr(body, old.start + 1, old."end" - old.start) FROM '
-        'articles WHERE id = old.article_id; END;',
 }
 
 
@@ -398,7 +371,7 @@ def take_back(s, docs, version):
     """Ingest @docs into the new database of @s (not started), then take
     the database back to schema @version, as an older writer left it."""
     s.ingest(docs)
-    con = connect_db(s.db)
+    con = sqlite3.connect(s.db)
     con.executescript(''.join(UNDO[v] for v in sorted(UNDO, reverse=True)
                               if v > version) +
                       'PRAGMA user_version = %d;' % version)
@@ -549,7 +522,7 @@ def volume_follows_writes(t):
              'the database migrates')
         volume_matches(t, s, 'migrated from schema 6')
         s.stop()
-        con = connect_db(s.db)
+        con = sqlite3.connect(s.db)
         con.execute("UPDATE articles SET published = '2019-06-07' "
                     "WHERE external_id = 'v1'")
         con.commit()
@@ -668,7 +641,7 @@ def group_claims_follow_dates(t):
         # it moves to the front of the dated ones.
         last = max((d for d in docs if d['published']),
                    key=lambda d: d['published'])['id']
-        con = connect_db(s.db)
+        con = sqlite3.connect(s.db)
         con.execute("UPDATE articles SET published = '1999-01-01' "
                     "WHERE external_id = ?", (last,))
         con.commit()
@@ -718,7 +691,7 @@ def group_labels_follow_writes(t):
     with Server(tap.binary, start=False) as s:
         take_back(s, [dict(d, id='label-%d' % i) for i, d in enumerate(docs)],
                   10)
-        con = connect_db(s.db)
+        con = sqlite3.connect(s.db)
         stored = dict(con.execute('SELECT id, label FROM claim_groups'))
         con.close()
         t.ok(first in stored.values(),
@@ -734,7 +707,7 @@ def group_labels_follow_writes(t):
 
 def postings(db):
     """claim_postings decoded: {key: [ids]}, and its blocks' sizes."""
-    con = connect_db(db)
+    con = sqlite3.connect(db)
     lists, sizes = {}, []
     for key, first, gaps in con.execute(
             'SELECT key, first_id, ids FROM claim_postings ORDER BY 1, 2'):
@@ -755,7 +728,7 @@ def sketch_keys(db):
     """What claim_postings must hold, from the claims: each claim under
     its scope and its lowest hashes (3 for a number, else 8) and its
     highest 4."""
-    con = connect_db(db)
+    con = sqlite3.connect(db)
     want = {}
     for cid, kind, fp in con.execute('SELECT id, kind, fingerprint FROM '
                                      'claims WHERE fingerprint IS NOT NULL'):
@@ -809,7 +782,7 @@ def postings_follow_writes(t):
             Server(tap.binary, start=False) as old:
         bulk.ingest(docs)
         take_back(old, docs, 11)
-        t.eq(connect_db(old.db).execute(
+        t.eq(sqlite3.connect(old.db).execute(
             "SELECT count(*) FROM sqlite_master WHERE name = "
             "'claim_postings'").fetchone()[0], 0, 'a schema-11 database: '
              'claim_sketch, no claim_postings')
@@ -827,7 +800,7 @@ def postings_follow_writes(t):
         t.ok(len(claim_ids(bulk, 'troops')) > 100, 'needs extraction: '
              'claims about troops')
         for db in (old.db, bulk.db):
-            t.eq(connect_db(db).execute(
+            t.eq(sqlite3.connect(db).execute(
                 "SELECT count(*) FROM sqlite_master WHERE name = "
                 "'claims_fts_docsize'").fetchone()[0], 0,
                  'no claims_fts_docsize table')

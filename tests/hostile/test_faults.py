@@ -34,7 +34,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from prodlib import AUTH, Server, Tap, connect_db, parse_raw  # noqa: E402
+from prodlib import AUTH, Server, Tap, parse_raw  # noqa: E402
 
 tap = Tap()
 if len(sys.argv) < 2:
@@ -110,7 +110,7 @@ def annotation_spans(conn):
 def db_check(path):
     """(integrity_check result, foreign key violations and entities whose
     counters disagree with their mentions, spans)."""
-    conn = connect_db('file:%s?mode=ro' % path, uri=True, timeout=30)
+    conn = sqlite3.connect('file:%s?mode=ro' % path, uri=True, timeout=30)
     try:
         integrity = conn.execute('PRAGMA integrity_check').fetchone()[0]
         fk = conn.execute('PRAGMA foreign_key_check').fetchall()
@@ -252,7 +252,7 @@ def concurrent():
 
 def stored_count(path):
     try:
-        conn = connect_db('file:%s?mode=ro' % path, uri=True, timeout=5)
+        conn = sqlite3.connect('file:%s?mode=ro' % path, uri=True, timeout=5)
         try:
             return conn.execute('SELECT count(*) FROM articles').fetchone()[0]
         finally:

@@ -928,17 +928,15 @@ static int mention(struct db *db, int64_t article, int64_t entity_id,
                    const char *text)
 {
     sqlite3_stmt *st = db_stmt(
-        db, "UPDATE articles SET body = dossier_body(body) || ' ' || ?2 WHERE "
-            "id = ?1 AND "
-            "instr(dossier_body(body), ?2) = 0");
+        db, "UPDATE articles SET body = body || ' ' || ?2 WHERE id = ?1 AND "
+            "instr(body, ?2) = 0");
     int64_t start = -1;
 
     sqlite3_bind_int64(st, 1, article);
     sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
     sqlite3_step(st);
     sqlite3_reset(st);
-    st = db_stmt(db, "SELECT instr(dossier_body(body), ?2) - 1 FROM articles "
-                     "WHERE id = ?1");
+    st = db_stmt(db, "SELECT instr(body, ?2) - 1 FROM articles WHERE id = ?1");
     sqlite3_bind_int64(st, 1, article);
     sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -2958,122 +2956,6 @@ static int64_t sql_int(struct db *db, const char *sql)
     return db_query_int64(db, &dq, &v) == DB_OK ? v : -1;
 }
 
-/* The text db_articles_get gives of article @id (static; "gone"). */
-static int keep_body(void *ctx, const struct db_article *a)
-{
-    snprintf(ctx, 8192, "%.*s", (int)a->body_len, a->body);
-    return 0;
-}
-
-static const char *article_body(struct db *db, int64_t id)
-{
-    static char text[8192];
-
-    if (db_articles_get(db, id, keep_body, text) != DB_OK)
-        snprintf(text, sizeof(text), "gone");
-    return text;
-}
-
-/* The byte length of dossier_body(body of @id, @max), or -1 on error. */
-static int64_t body_prefix_bytes(struct db *db, int64_t id, int max)
-{
-    char sql[160];
-
-    snprintf(sql, sizeof(sql),
-             "SELECT length(CAST(dossier_body(body, %d) AS BLOB)) FROM "
-             "articles WHERE id = %lld",
-             max, (long long)id);
-    return sql_int(db, sql);
-}
-
-/*
- * Bodies are stored deflated (schema 0014) and read back as they were
- * given, by every path: the article, its list lead, its claims' texts,
- * search and both full-text indexes; a body stored as text before 0014
- * reads the same; a prefix ends on a whole character; what is not a
- * stored body is an SQL error, not a crash.
- */
-static void test_bodies(void)
-{
-    struct db *db = NULL;
-    char body[4096] = "", sql[256];
-
-    if (!(db = open_scratch("bodies.db")))
-        return;
-    while (strlen(body) + 64 < sizeof(body))
-        strcat(body, "Zoë’s café — a quokka said “déjà vu” in Zürich. ");
-    int64_t id = add_article(db, "b1", body);
-    snprintf(sql, sizeof(sql),
-             "SELECT typeof(body) = 'blob' AND length(body) * 2 < %zu FROM "
-             "articles WHERE id = %lld",
-             strlen(body), (long long)id);
-    is_int(sql_int(db, sql), 1, "a body is stored as a blob, deflated");
-    is_str(article_body(db, id), body, "and read back as it was given");
-
-    /* "Zoë" is 4 bytes: 3 cuts inside the ë, 4 after it. */
-    is_int(body_prefix_bytes(db, id, 3), 2,
-           "a prefix cut inside a character ends before it");
-    is_int(body_prefix_bytes(db, id, 4), 4, "one cut after it keeps it");
-    is_int(body_prefix_bytes(db, id, 100000), (int64_t)strlen(body),
-           "a prefix longer than the body is the body");
-
-    struct db_article_query q = {.limit = 5};
-    struct seen s = {0};
-    db_articles_list(db, &q, collect, &s, NULL);
-    ok(s.n == 1 && strncmp(s.body, body, strlen(s.body)) == 0 &&
-           strlen(s.body) == sizeof(s.body) - 1 &&
-           utf8_count(body, s.first.body_len) == 600,
-       "the list's lead is the body's first 600 characters (%zu bytes)",
-       s.first.body_len);
-    q.match = "quokka";
-    memset(&s, 0, sizeof(s));
-    db_articles_list(db, &q, collect, &s, NULL);
-    ok(s.n == 1 && strstr(s.snippet, "\002quokka\003") != NULL,
-       "search marks the match in a deflated body (%s)", s.snippet);
-
-    struct db_claim_row c = {.article_id = id,
-                             .kind = "quote",
-                             .start = 0,
-                             .end = 10}; /* code points: "Zoë’s café" */
-    int64_t claim = 0;
-    db_claim_insert(db, &c, &claim, NULL);
-    is_str(read_text(db, claim, db_claims_get, "text", "gone"), "Zoë’s café",
-           "a claim's text is cut from the inflated body");
-    is_int(fts_hits(db, "claims_fts", "cafe"), 1,
-           "and indexed (the full-text index reads claim_texts)");
-
-    /* A body an older version stored as text. */
-    int64_t old = add_article(db, "b2", "A wombat stayed home.");
-    snprintf(sql, sizeof(sql),
-             "UPDATE articles SET body = dossier_body(body) WHERE id = %lld",
-             (long long)old);
-    db_exec(db, sql);
-    snprintf(sql, sizeof(sql),
-             "SELECT typeof(body) FROM articles WHERE id = %lld",
-             (long long)old);
-    ok(sql_int(db, sql) == 0 /* 'text' is not a number */ &&
-           strcmp(article_body(db, old), "A wombat stayed home.") == 0 &&
-           body_prefix_bytes(db, old, 8) == 21 &&
-           fts_hits(db, "articles_fts", "wombat") == 1,
-       "a body stored as text reads as it is, and is found");
-    ok(fts_consistent(db, "articles_fts") && fts_consistent(db, "claims_fts"),
-       "both full-text indexes pass FTS5's integrity-check");
-    is_int(db_articles_delete(db, id), DB_OK, "a deflated article deleted");
-    is_int(db_articles_delete(db, old), DB_OK, "and one stored as text");
-    ok(fts_hits(db, "articles_fts", "quokka") == 0 &&
-           fts_hits(db, "articles_fts", "wombat") == 0 &&
-           fts_hits(db, "claims_fts", "cafe") == 0 &&
-           fts_consistent(db, "articles_fts") &&
-           fts_consistent(db, "claims_fts"),
-       "both leave both full-text indexes, consistent");
-
-    is_int(sql_int(db, "SELECT dossier_body(x'789c0102')"), -1,
-           "a blob that is not a stored body is an SQL error");
-    is_int(sql_int(db, "SELECT dossier_body(NULL) IS NULL"), 1, "NULL is NULL");
-    db_close(db);
-    remove_db("bodies.db");
-}
-
 /*
  * claim_postings against a model: ids added (mostly new ones, some
  * older than a key's first, some again) and removed (some not there) at
@@ -3893,7 +3775,6 @@ int main(void)
     test_filter_memo(db);
     test_delete(db);
     test_fts_at_commit();
-    test_bodies();
     test_entities(db);
     test_big_filters(db);
     db_close(db);
