@@ -242,15 +242,6 @@ int db_exec(struct db *db, const char *sql)
     return db_status_of(db, rc);
 }
 
-static uint64_t sql_hash(const char *sql)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-    for (; *sql; sql++)
-        h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
-    return h;
-}
-
 /* The cached statement of @s, reset, with its bindings cleared. */
 static sqlite3_stmt *slot_use(struct db *db, struct db_stmt_slot *s,
                               const char *sql)
@@ -275,7 +266,7 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
         if (s->from == sql && s->sql && strcmp(s->sql, sql) == 0)
             return slot_use(db, s, sql);
     }
-    uint64_t hash = sql_hash(sql);
+    uint64_t hash = db_text_hash(sql);
     for (int i = 0; i < DB_STMT_CACHE; i++) {
         struct db_stmt_slot *s = &db->cache[i];
         if (s->sql && s->hash == hash && strcmp(s->sql, sql) == 0)
@@ -497,6 +488,13 @@ int db_snapshot(struct db *db, const char *path)
     return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc);
 }
 
+/* The writer checkpoints its WAL itself, at every commit past
+ * DB_CHECKPOINT_WAL_FRAMES (~40 MB rather than SQLite's ~4 MB). */
+static void checkpoints_by_writer(struct db *db)
+{
+    db_exec(db, "PRAGMA wal_autocheckpoint = " STR(DB_CHECKPOINT_WAL_FRAMES));
+}
+
 void db_tune_for_bulk_writes(struct db *db)
 {
     const char *path = sqlite3_db_filename(db->conn, "main");
@@ -505,8 +503,8 @@ void db_tune_for_bulk_writes(struct db *db)
         db->checkpointer = db_checkpointer_start(path);
     if (db->checkpointer) /* in place of SQLite's own checkpoints */
         sqlite3_wal_hook(db->conn, db_checkpointer_committed, db->checkpointer);
-    else /* the writer's, every ~40 MB rather than ~4 MB */
-        db_exec(db, "PRAGMA wal_autocheckpoint = 10000");
+    else
+        checkpoints_by_writer(db);
 }
 
 /* Forget the dates and groups a load holds if another connection
@@ -543,7 +541,7 @@ int db_begin(struct db *db)
     if (db->checkpointer && !db_checkpointer_wait(db->checkpointer)) {
         db_checkpointer_stop(db->checkpointer); /* it gave up (logged) */
         db->checkpointer = NULL;
-        db_exec(db, "PRAGMA wal_autocheckpoint = 10000");
+        checkpoints_by_writer(db);
     }
     int rc = db_exec(db, "BEGIN IMMEDIATE");
     if (rc == DB_OK && db->dates)

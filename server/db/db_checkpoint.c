@@ -27,10 +27,11 @@ struct db_checkpointer {
     pthread_mutex_t lock;
     pthread_cond_t wake, done;
     bool started, stop, failed;
-    /* Commits the writer announced and the WAL's frames after the last,
-     * the number of them the last completed pass started after, and the
+    /* Passes wanted (one per commit the writer announces, one more per
+     * wait that asks for it) and the WAL's frames after the last commit,
+     * how many were wanted when the last completed pass started, and the
      * frames that pass saw and copied. */
-    uint64_t commits, passed;
+    uint64_t wanted, passed;
     int wal, frames, copied;
 };
 
@@ -41,11 +42,11 @@ static void *run(void *p)
     pthread_mutex_lock(&c->lock);
     for (;;) {
         /* Every commit, and every wait for one more pass, wakes it. */
-        while (!c->stop && c->passed == c->commits)
+        while (!c->stop && c->passed == c->wanted)
             pthread_cond_wait(&c->wake, &c->lock);
         if (c->stop)
             break;
-        uint64_t seen = c->commits;
+        uint64_t seen = c->wanted;
         int frames = 0, copied = 0;
         pthread_mutex_unlock(&c->lock);
         int rc = sqlite3_wal_checkpoint_v2(
@@ -61,7 +62,6 @@ static void *run(void *p)
         c->copied = rc == SQLITE_OK ? copied : -1; /* BUSY: not all */
         pthread_cond_broadcast(&c->done);
     }
-    c->stop = true;
     pthread_cond_broadcast(&c->done);
     pthread_mutex_unlock(&c->lock);
     return NULL;
@@ -102,7 +102,7 @@ int db_checkpointer_committed(void *ctx, sqlite3 *conn, const char *schema,
     (void)conn;
     (void)schema;
     pthread_mutex_lock(&c->lock);
-    c->commits++;
+    c->wanted++;
     c->wal = frames;
     pthread_cond_signal(&c->wake);
     pthread_mutex_unlock(&c->lock);
@@ -116,10 +116,10 @@ bool db_checkpointer_wait(struct db_checkpointer *c)
      * from copying all (then a few more, and the WAL goes on growing
      * while the reader stays, as with SQLite's own checkpoints). */
     for (int tries = 0; c->wal > DB_CHECKPOINT_WAL_FRAMES && !c->stop &&
-                        (c->passed != c->commits || c->copied != c->frames) &&
+                        (c->passed != c->wanted || c->copied != c->frames) &&
                         tries < 4;) {
-        if (c->passed == c->commits) {
-            c->commits++; /* ask for one more pass */
+        if (c->passed == c->wanted) {
+            c->wanted++; /* ask for one more pass */
             tries++;
         }
         pthread_cond_signal(&c->wake);
